@@ -1,0 +1,82 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from pages.models import Domain, Page
+
+
+class EmailType(models.TextChoices):
+    SERVICE = "SERVICE", "Service (role mailbox)"
+    CORPORATE = "CORPORATE", "Corporate"
+    FREE = "FREE", "Free webmail"
+    UNKNOWN = "UNKNOWN", "Unknown"
+
+
+class ContactSource(models.TextChoices):
+    MAILTO = "mailto", "mailto link"
+    TEL = "tel", "tel link"
+    TEXT = "text", "Visible text"
+    ATTRIBUTE = "attribute", "HTML attribute"
+    CLOUDFLARE = "cloudflare", "Cloudflare-protected"
+    JSONLD = "jsonld", "JSON-LD"
+    MICRODATA = "microdata", "Microdata / hCard"
+    OBFUSCATED = "obfuscated", "Obfuscated text"
+    SCRIPT = "script", "Inline script"
+
+
+class Contact(models.Model):
+    """A person or mailbox found on a page: one per (domain, email), or (domain, phone) without email."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="contacts")
+    page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        help_text="The page it was first found on.",
+    )
+    email = models.CharField(max_length=320, blank=True, default="")
+    name = models.CharField(max_length=200, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164")
+    email_type = models.CharField(max_length=16, choices=EmailType.choices, blank=True, default="")
+    source = models.CharField(max_length=16, choices=ContactSource.choices, blank=True, default="")
+    context = models.CharField(max_length=300, blank=True, default="")
+    first_seen = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_seen = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                "domain",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="contact_unique_email_per_domain",
+                violation_error_message="This domain already has a contact with this email.",
+            ),
+            models.UniqueConstraint(
+                "domain",
+                "phone",
+                condition=Q(email=""),
+                name="contact_unique_phone_per_domain",
+                violation_error_message="This domain already has a contact with this phone.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="contact_has_email_or_phone",
+                violation_error_message="A contact needs an email or a phone.",
+            ),
+        ]
+        indexes = [models.Index(fields=["email_type"], name="contact_email_type")]
+
+    def __str__(self) -> str:
+        label = self.email or self.phone
+        return f"{self.name} <{label}>" if self.name else label
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip()
+        super().save(*args, **kwargs)

@@ -1,0 +1,223 @@
+"""Status transitions of curated rows: the dual-status update, claim, finish, fail, reap.
+
+Every transition is one UPDATE whose WHERE clause names the status it expects (compare and
+swap); the number of rows it changed is the truth about what happened.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from curation import workflows
+from curation.models import CurationStatus, ProcessingStatus
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX_LENGTH = 500
+SELECTED = CurationStatus.SELECTED
+QUEUED = ProcessingStatus.QUEUED
+PROCESSING = ProcessingStatus.PROCESSING
+REQUEUEABLE = Q(processing_status__isnull=True) | Q(
+    processing_status__in=[ProcessingStatus.COMPLETE, ProcessingStatus.ERROR]
+)
+
+
+@dataclass
+class StatusChange:
+    """What a dual-status update did: rows changed, rows newly queued, Processing rows left alone."""
+
+    updated: int = 0
+    queued: int = 0
+    skipped: list[Any] = field(default_factory=list)
+
+    def describe(self, noun: str = "page") -> str:
+        def n(count: int) -> str:
+            return f"{count} {noun}{'' if count == 1 else 's'}"
+
+        text = f"{n(self.updated)} updated"
+        if self.queued:
+            text += f", {self.queued} queued for processing"
+        if self.skipped:
+            text += f"; {n(len(self.skipped))} skipped because they are being processed right now"
+        return text + "."
+
+
+def set_curation_status(
+    queryset: models.QuerySet, status: str, *, user: Any = None, kick: bool = True
+) -> StatusChange:
+    """The dual-status update (SPEC section 2), in one transaction.
+
+    Selected: queues every row that is not queued yet (never queued, Complete or Error), leaves
+    Processing rows alone and reports them. New/Rejected/Archived: a Queued row leaves the queue;
+    Processing, Complete and Error rows keep their processing history.
+    """
+    status = CurationStatus(status)
+    model = queryset.model
+    user = user if getattr(user, "is_authenticated", False) else None
+    now = timezone.now()
+    who = {"curated_by": user, "curated_at": now}
+    change = StatusChange()
+    with transaction.atomic():
+        # Lock the rows in primary-key order first: two concurrent selections of overlapping
+        # rows then queue up behind each other instead of deadlocking.
+        rows = list(
+            queryset.order_by("pk")
+            .select_for_update(of=("self",))
+            .values_list("pk", "processing_status")
+        )
+        by_status: dict[str | None, list[Any]] = {}
+        for pk, processing_status in rows:
+            by_status.setdefault(processing_status, []).append(pk)
+        base = model._default_manager.all()
+        if status == SELECTED:
+            to_queue = [
+                pk
+                for key in (None, ProcessingStatus.COMPLETE, ProcessingStatus.ERROR)
+                for pk in by_status.get(key, [])
+            ]
+            change.queued = base.filter(REQUEUEABLE, pk__in=to_queue).update(
+                curation_status=SELECTED,
+                processing_status=QUEUED,
+                processing_error="",
+                processing_attempts=0,
+                processing_started_at=None,
+                queued_at=now,
+                **who,
+            )
+            already_queued = base.filter(pk__in=by_status.get(QUEUED, []), processing_status=QUEUED)
+            change.updated = change.queued + already_queued.exclude(
+                curation_status=SELECTED
+            ).update(curation_status=SELECTED, **who)
+            change.skipped = by_status.get(PROCESSING, [])
+        else:
+            dequeued = base.filter(pk__in=by_status.get(QUEUED, []), processing_status=QUEUED)
+            change.updated = dequeued.update(
+                curation_status=status, processing_status=None, queued_at=None, **who
+            )
+            others = [pk for key, pks in by_status.items() if key != QUEUED for pk in pks]
+            change.updated += (
+                base.filter(pk__in=others)
+                .exclude(processing_status=QUEUED)
+                .exclude(curation_status=status)
+                .update(curation_status=status, **who)
+            )
+        if change.queued and kick:
+            kick_worker(model)
+    logger.info(
+        "curation status %s on %s: updated=%d queued=%d skipped=%d user=%s",
+        status,
+        model._meta.label,
+        change.updated,
+        change.queued,
+        len(change.skipped),
+        getattr(user, "pk", None),
+    )
+    return change
+
+
+def kick_worker(model: type[models.Model]) -> None:
+    """Ask django-q2 for a tick of the model's workflow now, instead of at the next schedule.
+
+    With the ORM broker the task row commits or rolls back with the caller's transaction.
+    """
+    workflow = workflows.for_model(model)
+    if workflow is None:
+        return
+    from django_q.tasks import async_task
+
+    async_task("curation.runner.run_tick", workflow.name, task_name=f"kick {workflow.name}")
+
+
+def claim(queryset: models.QuerySet, limit: int) -> tuple[list[Any], Any]:
+    """Take up to `limit` Queued rows no other worker holds; returns (pks, lease).
+
+    One short transaction: SELECT … FOR UPDATE SKIP LOCKED, then mark them Processing with a
+    lease (the claim time). Other workers skip the locked rows and find different ones.
+    """
+    if limit <= 0:
+        return [], None
+    lease = timezone.now()
+    with transaction.atomic():
+        pks = list(
+            queryset.filter(processing_status=QUEUED)
+            .order_by("queued_at")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not pks:
+            return [], None
+        queryset.model._default_manager.filter(pk__in=pks, processing_status=QUEUED).update(
+            processing_status=PROCESSING,
+            processing_started_at=lease,
+            processing_attempts=F("processing_attempts") + 1,
+        )
+    return pks, lease
+
+
+def finish(model: type[models.Model], pk: Any, lease: Any, **fields: Any) -> bool:
+    """Mark a claimed row Complete, only if it is still Processing under this lease."""
+    return (
+        model._default_manager.filter(pk=pk, processing_status=PROCESSING, processing_started_at=lease)
+        .update(
+            processing_status=ProcessingStatus.COMPLETE,
+            processing_error="",
+            processing_finished_at=timezone.now(),
+            **fields,
+        )
+        == 1
+    )
+
+
+def fail(model: type[models.Model], pk: Any, lease: Any, message: str, **fields: Any) -> bool:
+    """Mark a claimed row Error with a readable, truncated message, only under this lease."""
+    return (
+        model._default_manager.filter(pk=pk, processing_status=PROCESSING, processing_started_at=lease)
+        .update(
+            processing_status=ProcessingStatus.ERROR,
+            processing_error=truncate_error(message),
+            processing_finished_at=timezone.now(),
+            **fields,
+        )
+        == 1
+    )
+
+
+def truncate_error(message: str) -> str:
+    message = " ".join(str(message).split()) or "unknown error"
+    if len(message) <= ERROR_MAX_LENGTH:
+        return message
+    return message[: ERROR_MAX_LENGTH - 1] + "…"
+
+
+def reap_expired(
+    queryset: models.QuerySet, *, lease_seconds: int, max_attempts: int
+) -> tuple[int, int]:
+    """Return rows whose lease expired (their worker died) to the queue; returns (requeued, failed).
+
+    A row that already used `max_attempts` claims becomes Error instead of looping for ever.
+    """
+    now = timezone.now()
+    expired = queryset.filter(
+        processing_status=PROCESSING, processing_started_at__lt=now - timedelta(seconds=lease_seconds)
+    )
+    failed = expired.filter(processing_attempts__gte=max_attempts).update(
+        processing_status=ProcessingStatus.ERROR,
+        processing_error=(
+            f"gave up after {max_attempts} attempts: the worker stopped before finishing "
+            f"(lease of {lease_seconds} s expired each time)"
+        ),
+        processing_finished_at=now,
+    )
+    requeued = expired.update(
+        processing_status=QUEUED, processing_started_at=None, queued_at=now
+    )
+    if requeued or failed:
+        logger.warning(
+            "expired leases on %s: requeued=%d failed=%d", queryset.model._meta.label, requeued, failed
+        )
+    return requeued, failed

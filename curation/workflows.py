@@ -1,0 +1,54 @@
+"""The registry of workflows: which model a queue drains and what processes one row.
+
+Apps register their workflows in `AppConfig.ready()` (an in-memory table, no database work);
+`curation` itself imports no app model.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    model_label: str  # "app_label.ModelName", a model inheriting curation.models.CurationModel
+    # process(row) -> dict of extra fields to store when the row is marked Complete.
+    # Raising marks the row Error with the exception's message.
+    process: Callable[[Any], dict[str, Any]]
+    # The key rows are throttled by (e.g. the page's domain); None means no per-key limit.
+    concurrency_key: Callable[[Any], Any] | None = None
+    # Related objects process() needs, fetched with the claimed rows in one query.
+    select_related: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+
+_registry: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _registry[workflow.name] = workflow
+    return workflow
+
+
+def get(name: str) -> Workflow:
+    try:
+        return _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise LookupError(f"Unknown workflow {name!r} (known: {known}).") from None
+
+
+def for_model(model: type[models.Model]) -> Workflow | None:
+    label = model._meta.label
+    return next((w for w in _registry.values() if w.model_label == label), None)
+
+
+def all_workflows() -> list[Workflow]:
+    return list(_registry.values())
