@@ -69,3 +69,16 @@ class CurationModel(models.Model):
                 name="%(app_label)s_%(class)s_lease",
             ),
         ]
+
+
+class WorkerHeartbeat(models.Model):
+    """The last tick of each workflow's runner, for pipeline_status and /healthz."""
+
+    workflow = models.CharField(max_length=64, unique=True)
+    last_tick_at = models.DateTimeField()
+    last_tick_seconds = models.FloatField(default=0)
+    last_tick_processed = models.PositiveIntegerField(default=0)
+    hostname = models.CharField(max_length=255, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.workflow} @ {self.last_tick_at:%Y-%m-%d %H:%M:%S}"
