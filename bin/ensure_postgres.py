@@ -28,7 +28,11 @@ def connect(cfg: dict, dbname: str) -> psycopg.Connection:
 
 
 def start_local_cluster() -> None:
-    versions = sorted(p.name for p in Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").is_dir() else []
+    versions = (
+        sorted(p.name for p in Path("/etc/postgresql").glob("*"))
+        if Path("/etc/postgresql").is_dir()
+        else []
+    )
     if not versions or not shutil.which("pg_ctlcluster"):
         return
     print(f"PostgreSQL is not answering; starting cluster {versions[-1]}/main", file=sys.stderr)
@@ -59,7 +63,9 @@ def main() -> int:
             if attempt == 0 and cfg["HOST"] in ("", "127.0.0.1", "localhost"):
                 start_local_cluster()
             time.sleep(1)
-    print(f"ERROR: cannot reach PostgreSQL at {cfg['HOST']}:{cfg['PORT']}: {error}", file=sys.stderr)
+    print(
+        f"ERROR: cannot reach PostgreSQL at {cfg['HOST']}:{cfg['PORT']}: {error}", file=sys.stderr
+    )
     return 1
 
 

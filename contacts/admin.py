@@ -5,7 +5,16 @@ from contacts.models import Contact
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ("email", "name", "phone", "email_type", "domain", "source", "first_seen", "last_seen")
+    list_display = (
+        "email",
+        "name",
+        "phone",
+        "email_type",
+        "domain",
+        "source",
+        "first_seen",
+        "last_seen",
+    )
     list_filter = ("email_type", "source")
     search_fields = ("email", "name", "phone", "domain__name")
     list_select_related = ("domain",)

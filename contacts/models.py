@@ -27,7 +27,10 @@ class ContactSource(models.TextChoices):
 
 
 class Contact(models.Model):
-    """A person or mailbox found on a page: one per (domain, email), or (domain, phone) without email."""
+    """A person or mailbox found on a page.
+
+    One per (domain, email) compared case-insensitively; one per (domain, phone) without email.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="contacts")

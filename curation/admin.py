@@ -32,7 +32,9 @@ class CurationAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         return tuple(super().get_readonly_fields(request, obj)) + PROCESSING_FIELDS
 
-    def apply_curation_status(self, request, queryset: models.QuerySet, status: str) -> StatusChange:
+    def apply_curation_status(
+        self, request, queryset: models.QuerySet, status: str
+    ) -> StatusChange:
         change = set_curation_status(queryset, status, user=request.user)
         level = messages.WARNING if change.skipped else messages.SUCCESS
         self.message_user(request, f"{status}: {change.describe(self.curation_noun)}", level)
@@ -70,7 +72,5 @@ class CurationAdminMixin:
             obj.curation_status = CurationStatus.NEW
             obj.save()
         if wanted != obj.curation_status:
-            self.apply_curation_status(
-                request, model._default_manager.filter(pk=obj.pk), wanted
-            )
+            self.apply_curation_status(request, model._default_manager.filter(pk=obj.pk), wanted)
             obj.refresh_from_db()

@@ -29,7 +29,7 @@ REQUEUEABLE = Q(processing_status__isnull=True) | Q(
 
 @dataclass
 class StatusChange:
-    """What a dual-status update did: rows changed, rows newly queued, Processing rows left alone."""
+    """What a dual-status update did: rows changed, newly queued, and Processing rows left alone."""
 
     updated: int = 0
     queued: int = 0
@@ -162,8 +162,9 @@ def claim(queryset: models.QuerySet, limit: int) -> tuple[list[Any], Any]:
 def finish(model: type[models.Model], pk: Any, lease: Any, **fields: Any) -> bool:
     """Mark a claimed row Complete, only if it is still Processing under this lease."""
     return (
-        model._default_manager.filter(pk=pk, processing_status=PROCESSING, processing_started_at=lease)
-        .update(
+        model._default_manager.filter(
+            pk=pk, processing_status=PROCESSING, processing_started_at=lease
+        ).update(
             processing_status=ProcessingStatus.COMPLETE,
             processing_error="",
             processing_finished_at=timezone.now(),
@@ -176,12 +177,27 @@ def finish(model: type[models.Model], pk: Any, lease: Any, **fields: Any) -> boo
 def fail(model: type[models.Model], pk: Any, lease: Any, message: str, **fields: Any) -> bool:
     """Mark a claimed row Error with a readable, truncated message, only under this lease."""
     return (
-        model._default_manager.filter(pk=pk, processing_status=PROCESSING, processing_started_at=lease)
-        .update(
+        model._default_manager.filter(
+            pk=pk, processing_status=PROCESSING, processing_started_at=lease
+        ).update(
             processing_status=ProcessingStatus.ERROR,
             processing_error=truncate_error(message),
             processing_finished_at=timezone.now(),
             **fields,
+        )
+        == 1
+    )
+
+
+def release(model: type[models.Model], pk: Any, lease: Any) -> bool:
+    """Give a claimed row back to the queue untouched (the runner could not start it in time)."""
+    return (
+        model._default_manager.filter(
+            pk=pk, processing_status=PROCESSING, processing_started_at=lease
+        ).update(
+            processing_status=QUEUED,
+            processing_started_at=None,
+            processing_attempts=F("processing_attempts") - 1,
         )
         == 1
     )
@@ -203,7 +219,8 @@ def reap_expired(
     """
     now = timezone.now()
     expired = queryset.filter(
-        processing_status=PROCESSING, processing_started_at__lt=now - timedelta(seconds=lease_seconds)
+        processing_status=PROCESSING,
+        processing_started_at__lt=now - timedelta(seconds=lease_seconds),
     )
     failed = expired.filter(processing_attempts__gte=max_attempts).update(
         processing_status=ProcessingStatus.ERROR,
@@ -213,11 +230,12 @@ def reap_expired(
         ),
         processing_finished_at=now,
     )
-    requeued = expired.update(
-        processing_status=QUEUED, processing_started_at=None, queued_at=now
-    )
+    requeued = expired.update(processing_status=QUEUED, processing_started_at=None, queued_at=now)
     if requeued or failed:
         logger.warning(
-            "expired leases on %s: requeued=%d failed=%d", queryset.model._meta.label, requeued, failed
+            "expired leases on %s: requeued=%d failed=%d",
+            queryset.model._meta.label,
+            requeued,
+            failed,
         )
     return requeued, failed

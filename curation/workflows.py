@@ -52,3 +52,11 @@ def for_model(model: type[models.Model]) -> Workflow | None:
 
 def all_workflows() -> list[Workflow]:
     return list(_registry.values())
+
+
+class ProcessingFailed(Exception):
+    """Raised by a process function: the row becomes Error with this message and these fields."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.fields = fields

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from curation.admin import CurationAdminMixin
@@ -53,6 +54,7 @@ class PageAdmin(CurationAdminMixin, admin.ModelAdmin):
     )
     list_per_page = 100
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Error")
     def short_error(self, obj: Page) -> str:

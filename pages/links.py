@@ -32,7 +32,7 @@ def normalize_url(raw: str) -> str:
     if scheme not in ("http", "https"):
         raise InvalidURL(f"only http and https URLs can be pages, not {scheme}:")
     host = (parts.hostname or "").rstrip(".")
-    if not host or "." not in host and host != "localhost":
+    if not host or ("." not in host and host != "localhost"):
         raise InvalidURL(f"no valid host name in {raw!r}")
     try:
         host = host.encode("idna").decode("ascii").lower()

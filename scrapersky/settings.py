@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,7 +86,9 @@ TEMPLATES = [
 # `make run` working on a machine with nothing installed (WAL and a busy timeout so that
 # the web process and the worker can share it).
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -114,6 +117,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# gunicorn serves the admin's static files itself (whitenoise): no separate web server needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # --- Security (check --deploy is clean when DEBUG is off and these are given) --------------
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
@@ -195,5 +203,8 @@ Q_CLUSTER = {
     "poll": envfloat("Q_POLL_SECONDS", 0.2),
     "label": "Django Q2",
 }
-if CURATION_TICK_BUDGET_SECONDS >= Q_CLUSTER["timeout"] or Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]:
+if (
+    Q_CLUSTER["timeout"] <= CURATION_TICK_BUDGET_SECONDS
+    or Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]
+):
     raise ValueError("Settings must keep CURATION_TICK_BUDGET_SECONDS < Q_TIMEOUT < retry.")

@@ -1,0 +1,270 @@
+"""The runner: drains one workflow's queue with bounded concurrency.
+
+A tick reaps expired leases, then keeps claiming small batches (SKIP LOCKED) while work is
+queued and its time budget lasts, processing the claimed rows on a thread pool with a limit
+per concurrency key (the page's domain). Fetching and parsing run outside any transaction;
+each row ends with a compare-and-swap UPDATE under its lease.
+"""
+
+import logging
+import socket
+import threading
+import time
+import zlib
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from curation import queue, workflows
+from curation.models import WorkerHeartbeat
+from curation.workflows import ProcessingFailed, Workflow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TickResult:
+    workflow: str
+    ran: bool = True  # False when every allowed instance was already running
+    claimed: int = 0
+    completed: int = 0
+    failed: int = 0
+    lost: int = 0  # finished work whose lease had been taken away (nothing written)
+    released: int = 0
+    requeued_expired: int = 0
+    failed_expired: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        if not self.ran:
+            return f"{self.workflow}: another tick is running, nothing done"
+        return (
+            f"{self.workflow}: {self.completed} complete, {self.failed} error, "
+            f"{self.claimed} claimed in {self.seconds:.1f} s"
+            + (
+                f", {self.requeued_expired} expired leases requeued"
+                if self.requeued_expired
+                else ""
+            )
+            + (f", {self.failed_expired} gave up" if self.failed_expired else "")
+        )
+
+
+def run_tick(workflow_name: str, **options: Any) -> str:
+    """django-q2 entry point (scheduled, and kicked on selection). Returns a summary line."""
+    return str(tick(workflows.get(workflow_name), **options))
+
+
+def tick(
+    workflow: Workflow,
+    *,
+    budget_seconds: float | None = None,
+    batch_size: int | None = None,
+    threads: int | None = None,
+    per_key: int | None = None,
+    max_instances: int | None = None,
+    wait_seconds: float = 3.0,
+) -> TickResult:
+    result = TickResult(workflow.name)
+    started = time.monotonic()
+    max_instances = max_instances or settings.PAGE_CURATION_SCHEDULER_MAX_INSTANCES
+    with instance_slot(workflow.name, max_instances, wait_seconds) as got_slot:
+        if not got_slot:
+            logger.info(
+                "tick %s skipped: %d instance(s) already running", workflow.name, max_instances
+            )
+            result.ran = False
+            return result
+        beat(workflow.name, result)
+        queryset = workflow.model._default_manager.all()
+        result.requeued_expired, result.failed_expired = queue.reap_expired(
+            queryset,
+            lease_seconds=settings.PAGE_PROCESSING_LEASE_SECONDS,
+            max_attempts=settings.PAGE_PROCESSING_MAX_ATTEMPTS,
+        )
+        drain(
+            workflow,
+            result,
+            deadline=started
+            + (
+                budget_seconds
+                if budget_seconds is not None
+                else settings.CURATION_TICK_BUDGET_SECONDS
+            ),
+            batch_size=batch_size or settings.PAGE_CURATION_SCHEDULER_BATCH_SIZE,
+            threads=threads or settings.CURATION_THREADS,
+            per_key=per_key or settings.FETCH_PER_DOMAIN_CONCURRENCY,
+        )
+        result.seconds = time.monotonic() - started
+        beat(workflow.name, result)
+    logger.info("tick %s", result)
+    return result
+
+
+def drain(
+    workflow: Workflow,
+    result: TickResult,
+    *,
+    deadline: float,
+    batch_size: int,
+    threads: int,
+    per_key: int,
+) -> None:
+    """Claim and process rows until the queue is empty or the deadline has passed."""
+    model = workflow.model
+    lease_seconds = settings.PAGE_PROCESSING_LEASE_SECONDS
+    key_of = workflow.concurrency_key or (lambda row: row.pk)
+    waiting: dict[Any, deque] = {}  # key -> claimed rows waiting for a free slot of their key
+    running: Counter = Counter()
+    inflight: dict[Future, Any] = {}
+    queue_empty = False
+    with ThreadPoolExecutor(
+        max_workers=threads, thread_name_prefix=f"tick-{workflow.name}"
+    ) as pool:
+        while True:
+            now = time.monotonic()
+            n_waiting = sum(len(rows) for rows in waiting.values())
+            if not queue_empty and now < deadline and len(inflight) + n_waiting < threads:
+                pks, lease = queue.claim(model._default_manager.all(), batch_size)
+                if pks:
+                    result.claimed += len(pks)
+                    rows = model._default_manager.filter(pk__in=pks)
+                    if workflow.select_related:
+                        rows = rows.select_related(*workflow.select_related)
+                    for row in rows:
+                        waiting.setdefault(key_of(row), deque()).append((row, lease))
+                else:
+                    queue_empty = True
+            # Start every waiting row whose key has a free slot.
+            for key in list(waiting):
+                rows = waiting[key]
+                while rows and running[key] < per_key and len(inflight) < threads:
+                    row, lease = rows.popleft()
+                    if (timezone.now() - lease).total_seconds() > lease_seconds * 0.8:
+                        # Waited so long its lease is about to expire: give it back.
+                        result.released += queue.release(model, row.pk, lease)
+                        continue
+                    running[key] += 1
+                    inflight[pool.submit(process_row, workflow, row, lease)] = key
+                if not rows:
+                    del waiting[key]
+            if time.monotonic() >= deadline:
+                for rows in waiting.values():
+                    for row, lease in rows:
+                        result.released += queue.release(model, row.pk, lease)
+                waiting.clear()
+            if not inflight:
+                if waiting:
+                    continue
+                if queue_empty or time.monotonic() >= deadline:
+                    return
+                continue
+            # Wake up when a row finishes; poll now and then so new work gets claimed.
+            done, _ = wait(
+                inflight, timeout=0.05 if not queue_empty else None, return_when=FIRST_COMPLETED
+            )
+            for future in done:
+                running[inflight.pop(future)] -= 1
+                outcome = future.result()
+                if outcome == "complete":
+                    result.completed += 1
+                elif outcome == "error":
+                    result.failed += 1
+                else:
+                    result.lost += 1
+            if done and queue_empty and not waiting:
+                # Rows may have been queued while we worked: look again once the pool has room.
+                queue_empty = False
+
+
+def process_row(workflow: Workflow, row: Any, lease: Any) -> str:
+    """Run the workflow's process function on one claimed row and record the outcome."""
+    close_old_connections()
+    model = type(row)
+    try:
+        fields = workflow.process(row) or {}
+    except ProcessingFailed as exc:
+        ok = queue.fail(model, row.pk, lease, str(exc), **exc.fields)
+        logger.info("%s %s error: %s", workflow.name, row.pk, exc)
+        return "error" if ok else "lost"
+    except Exception as exc:
+        logger.exception("%s %s failed", workflow.name, row.pk)
+        ok = queue.fail(model, row.pk, lease, f"{type(exc).__name__}: {exc}")
+        return "error" if ok else "lost"
+    if queue.finish(model, row.pk, lease, **fields):
+        return "complete"
+    logger.warning(
+        "%s %s finished after its lease was taken away; not recorded", workflow.name, row.pk
+    )
+    return "lost"
+
+
+@contextmanager
+def instance_slot(name: str, max_instances: int, wait_seconds: float = 3.0) -> Iterator[bool]:
+    """Hold one of `max_instances` slots for this workflow across all processes and machines.
+
+    PostgreSQL advisory locks belong to the session: a killed worker's slot frees itself when
+    its connection drops. Other databases (the SQLite development setup) have one process.
+    A tick kicked just as the running one ends waits `wait_seconds` for its slot, so the
+    work that kicked it is not left for the next scheduled tick.
+    """
+    if connection.vendor != "postgresql":
+        with _local_slot(name, max_instances) as got:
+            yield got
+        return
+    key = zlib.crc32(f"curation:{name}".encode()) & 0x7FFFFFFF
+    held = None
+    give_up = time.monotonic() + wait_seconds
+    with connection.cursor() as cursor:
+        while held is None:
+            for slot in range(max_instances):
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [key, slot])
+                if cursor.fetchone()[0]:
+                    held = slot
+                    break
+            if held is not None or time.monotonic() >= give_up:
+                break
+            time.sleep(0.25)
+    try:
+        yield held is not None
+    finally:
+        if held is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [key, held])
+
+
+_local_counts: Counter = Counter()
+_local_lock = threading.Lock()
+
+
+@contextmanager
+def _local_slot(name: str, max_instances: int) -> Iterator[bool]:
+    with _local_lock:
+        got = _local_counts[name] < max_instances
+        if got:
+            _local_counts[name] += 1
+    try:
+        yield got
+    finally:
+        if got:
+            with _local_lock:
+                _local_counts[name] -= 1
+
+
+def beat(workflow_name: str, result: TickResult) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        workflow=workflow_name,
+        defaults={
+            "last_tick_at": timezone.now(),
+            "last_tick_seconds": result.seconds,
+            "last_tick_processed": result.completed + result.failed,
+            "hostname": socket.gethostname(),
+        },
+    )
