@@ -1,0 +1,198 @@
+"""Finding email addresses in text, links and attributes, and telling real ones from look-alikes."""
+
+import functools
+import html
+import re
+from urllib.parse import parse_qsl, unquote
+
+from email_validator import EmailNotValidError, validate_email
+
+from .domains import registered_domain, split_domain
+from .text import word_set
+
+# Every pattern here has bounded repetition and no nested unbounded quantifiers: linear time.
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._+\-]{1,64}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}"
+    r"(?![A-Za-z0-9\-])"
+)
+
+_AT = (
+    r"(?P<at>[ \t]{0,3}[\[\(\{<][ \t]{0,2}(?:[aA][tT]|@)[ \t]{0,2}[\]\)\}>][ \t]{0,3}"
+    r"|[ \t]{1,3}(?:AT|at|At)[ \t]{1,3}"
+    r"|[ \t]{0,3}@[ \t]{0,3})"
+)
+_DOT = (
+    r"(?:[ \t]{0,3}[\[\(\{<][ \t]{0,2}(?:[dD][oO][tT]|punkt|PUNKT|\.)[ \t]{0,2}[\]\)\}>][ \t]{0,3}"
+    r"|[ \t]{1,3}(?:DOT|dot|Dot)[ \t]{1,3}"
+    r"|\.)"
+)
+OBFUSCATED = re.compile(
+    r"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._+\-]{0,63})" + _AT + r"(?P<domain>"
+    r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:" + _DOT + r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}){1,4})"
+    r"(?![A-Za-z0-9\-])"
+)
+_DOT_SPLIT = re.compile(
+    r"[ \t]{0,3}[\[\(\{<][ \t]{0,2}(?:[dD][oO][tT]|punkt|PUNKT|\.)[ \t]{0,2}[\]\)\}>][ \t]{0,3}"
+    r"|[ \t]{1,3}(?:DOT|dot|Dot)[ \t]{1,3}"
+)
+
+_HEX = frozenset("0123456789abcdef")
+_ASSET_EXTENSIONS = word_set(
+    "png jpg jpeg gif webp svg avif ico bmp tif tiff heic css scss less js mjs cjs ts jsx tsx "
+    "json map woff woff2 ttf otf eot mp4 webm mov m4v mp3 wav ogg pdf zip gz tgz rar 7z php asp "
+    "aspx jsp html htm xml txt md csv xls xlsx doc docx"
+)
+# Domains used in documentation, forms and templates, never as a real contact.
+PLACEHOLDER_DOMAINS = word_set(
+    """example.com example.org example.net example.edu example.co.uk domain.com domain.net
+    domain.org email.com test.com test.org company.com yourcompany.com yourdomain.com
+    mydomain.com website.com yourwebsite.com yoursite.com mysite.com site.com sample.com
+    somewhere.com someone.com acme.com acme.org acmecorp.com foo.com bar.com foobar.com
+    companyname.com businessname.com yourbusiness.com address.com emailaddress.com
+    company.org organization.org org.com xyz.com abc.com"""
+)
+PLACEHOLDER_LOCALS = word_set(
+    """you your yourname your.name yourmail youremail your.email name username user.name
+    firstname lastname firstname.lastname first.last first.lastname firstlast fname.lname
+    john.doe jane.doe johndoe janedoe john.smith jane.smith someone somebody anyone
+    email.address emailaddress example sample test"""
+)
+_MONITORING = ("sentry", "wixpress", "bugsnag", "rollbar", "raygun", "datadoghq", "logrocket")
+
+
+def _reason_rejected(local: str, domain: str) -> str | None:
+    labels = domain.split(".")
+    if labels[-1] in _ASSET_EXTENSIONS:
+        return "asset file name"
+    if any(
+        label[:1].isdigit() and label.rstrip("x").replace(".", "").isdigit() for label in labels
+    ):
+        return "asset density or version"
+    if all(part.isdigit() for part in labels[:-1]):
+        return "numeric domain"
+    _, name, suffix = split_domain(domain)
+    if not name or not suffix:
+        return "unknown top-level domain"
+    registered = f"{name}.{suffix}"
+    if registered in PLACEHOLDER_DOMAINS or name in {"example", "yourdomain", "yourcompany"}:
+        return "placeholder domain"
+    if local in PLACEHOLDER_LOCALS:
+        return "placeholder mailbox"
+    if any(word in domain for word in _MONITORING):
+        return "monitoring service"
+    if len(local) >= 16 and set(local) <= _HEX:
+        return "hash"
+    if len(local) >= 24 and sum(c.isdigit() for c in local) >= 6 and "." not in local:
+        return "hash"
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def clean(candidate: str) -> str | None:
+    """A contact address (lowercased) or None if the candidate is not one."""
+    candidate = candidate.strip().strip(".-+_'\"").lower()
+    if candidate.count("@") != 1:
+        return None
+    local, domain = candidate.split("@")
+    if not local or not domain or ".." in candidate or local.endswith("."):
+        return None
+    if _reason_rejected(local, domain):
+        return None
+    try:
+        validate_email(candidate, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return None
+    return candidate
+
+
+def find_in_text(text: str):
+    """(address, start, end) for each plain address in the text."""
+    if "@" not in text:
+        return
+    for match in EMAIL.finditer(text):
+        address = clean(match.group())
+        if address:
+            yield address, match.start(), match.end()
+
+
+def find_obfuscated(text: str):
+    """(address, start, end) for addresses written out for humans: `jane [at] firm [dot] com`."""
+    lowered = text.lower()
+    if "at" not in lowered and "@" not in text:
+        return
+    for match in OBFUSCATED.finditer(text):
+        at = match.group("at").strip()
+        domain_text = match.group("domain")
+        word_dots = _DOT_SPLIT.findall(domain_text)
+        if at == "@" and not word_dots:
+            continue  # a plain address: find_in_text has it
+        if at.lower() == "at" and not word_dots:
+            continue  # "meet us at booking.com" is prose, not an address
+        if at == "at" and "." in _DOT_SPLIT.sub(" ", domain_text):
+            continue  # the lowercase prose form needs every dot spelled out
+        domain = _DOT_SPLIT.sub(".", domain_text)
+        address = clean(f"{match.group('local')}@{domain}")
+        if address:
+            yield address, match.start(), match.end()
+
+
+def parse_mailto(href: str) -> tuple[list[str], list[str]]:
+    """(recipients, copied) from a mailto: link; copied are the cc/bcc addresses."""
+    body = href.strip()
+    body = body[body.index(":") + 1 :] if ":" in body[:8] else body
+    address_part, _, query = body.partition("?")
+    recipients: list[str] = []
+    copied: list[str] = []
+    for item in re.split(r"[,;]", unquote(address_part)):
+        address = _address_of(item)
+        if address:
+            recipients.append(address)
+    for key, value in parse_qsl(query, keep_blank_values=False):
+        key = key.lower()
+        if key not in {"to", "cc", "bcc"}:
+            continue
+        for item in re.split(r"[,;]", value):
+            address = _address_of(item)
+            if address:
+                (recipients if key == "to" else copied).append(address)
+    return recipients, copied
+
+
+def _address_of(item: str) -> str | None:
+    item = item.strip()
+    if "<" in item and item.endswith(">"):
+        item = item[item.rindex("<") + 1 : -1]
+    return clean(item) if "@" in item else None
+
+
+def decode_cloudflare(hex_text: str) -> str | None:
+    """Cloudflare email protection: the first byte is a key XORed into every following byte."""
+    hex_text = hex_text.strip()
+    if len(hex_text) < 4 or len(hex_text) % 2 or len(hex_text) > 512:
+        return None
+    try:
+        data = bytes.fromhex(hex_text)
+    except ValueError:
+        return None
+    key = data[0]
+    decoded = bytes(byte ^ key for byte in data[1:]).decode("utf-8", "replace")
+    return clean(decoded)
+
+
+_JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(/)")
+
+
+def unescape_script(text: str) -> str:
+    """Undo JSON/JavaScript string escapes (`\\u0040`, `\\/`) and HTML entities."""
+    if "\\" in text:
+        text = _JS_ESCAPE.sub(
+            lambda m: chr(int(m.group(1) or m.group(2), 16)) if not m.group(3) else "/", text
+        )
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def same_organisation(address: str, page_domain: str) -> bool:
+    return registered_domain(address.rpartition("@")[2]) == page_domain

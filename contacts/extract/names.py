@@ -1,0 +1,120 @@
+"""People's names: cleaning a written name and deciding whether a text is one."""
+
+import re
+import unicodedata
+
+from .text import collapse, word_set
+
+# Written before a name; never part of the label.
+HONORIFICS = word_set(
+    """dr dr. doctor prof prof. professor mr mr. mrs mrs. ms ms. miss mx mx. sir dame rev rev.
+    reverend fr fr. hon hon. judge dipl.-ing. dipl.-ing dr.-ing. dr.-ing dipl.-kfm. dipl.-kffr.
+    dipl.-inf. dipl.-math. dipl. mag. ing. herr frau hr. fr. mme mme. mlle m. sr. sra. srta.
+    dott. dott.ssa avv. arch. prof.dr. univ.-prof. priv.-doz. pd rabbi pastor capt. col. lt.
+    sgt. gen. atty. coach"""
+)
+# Written after a name (credentials and degrees); compared without dots.
+CREDENTIALS = word_set(
+    """phd dphil md do dds dmd dvm od pharmd psyd edd jd llm llb mba ma ms msc mph msw mfa ba bs
+    bsc beng meng cpa cfa cfp esq rn np pa pac lcsw lpc lmft pe ra aia leed ap fache facp
+    facs faap cpc cma cisa cissp pmp shrm scp jr sr ii iii iv mbe obe cbe frcp frcs mrcp bds
+    mdiv dmin rdh cda fagd mag ing"""
+)
+# Words that mark a text as a role, a place or an instruction rather than a person.
+NOT_NAME_WORDS = word_set(
+    """contact contacts us our the email e-mail mail phone tel fax call office department dept team
+    staff directory director manager coordinator assistant associate partner counsel president
+    officer chair chief head lead senior junior principal engineer specialist administrator
+    secretary clerk editor writer reporter analyst consultant advisor adviser attorney lawyer
+    teacher professor lecturer instructor faculty registrar nurse physician surgeon
+    dentist hygienist receptionist supervisor superintendent commissioner board member members
+    services service support sales info information help desk press media relations customer
+    general inquiries enquiries questions send write message here click more read view
+    profile bio about home website web site contact-us company inc llc ltd gmbh corp
+    group center centre hospital school university college county city state department
+    public works division program programs project foundation association society clinic
+    studio avenue road suite floor building campus room hours monday tuesday
+    wednesday thursday friday saturday sunday open closed and or of for to at in on by with
+    die das und kontakt impressum geschäftsführer geschäftsführung
+    vertreten durch inhaber ansprechpartner telefon adresse recruiter hiring talent careers
+    jobs apply author posted by written share follow new news events menu search login
+    sign log in out book now schedule appointment donate volunteer welcome meet get touch"""
+)
+_PARTICLES = word_set(
+    "van von der den de del della di da dos das du le la st. st bin ibn al el ter ten y e"
+)
+_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\u2019\-.])*$")
+_INITIAL = re.compile(r"^[^\W\d_]\.$")
+
+
+def _plain(word: str) -> str:
+    return word.lower().replace(".", "").replace(",", "")
+
+
+def clean_name(text: str) -> str:
+    """Strip honorifics before and credentials after a name: 'Dr. Ann Lee, DDS' -> 'Ann Lee'."""
+    text = collapse(text).strip(" ,;:|-\u2013\u2014\u00b7\u2022")
+    if not text:
+        return ""
+    # "Lee, Ann" stays as written; "Ann Lee, DDS, MS" loses what follows the name.
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) > 1 and all(_is_credential_run(p) for p in parts[1:]):
+        text = parts[0]
+    words = text.split()
+    while words and (words[0].lower() in HONORIFICS or _plain(words[0]) in {"dr", "prof"}):
+        words.pop(0)
+    while len(words) > 1 and _plain(words[-1]) in CREDENTIALS:
+        words.pop()
+    return " ".join(words).strip(" ,")
+
+
+def _is_credential_run(part: str) -> bool:
+    words = part.split()
+    return bool(words) and all(_plain(w) in CREDENTIALS for w in words)
+
+
+def looks_like_name(text: str) -> bool:
+    """Two to five words, each capitalised (or a particle or initial), no role words."""
+    if not text or len(text) > 60 or any(c.isdigit() for c in text) or "@" in text:
+        return False
+    words = text.replace(",", " ").split()
+    if not 2 <= len(words) <= 5:
+        return False
+    capitalised = 0
+    for word in words:
+        low = word.lower().strip(".")
+        if low in NOT_NAME_WORDS:
+            return False
+        if low in _PARTICLES:
+            continue
+        if not _TOKEN.match(word):
+            return False
+        if not word[0].isupper():
+            return False
+        if word.isupper() and len(word) > 3 and not _INITIAL.match(word):
+            return False  # "MAIN OFFICE"
+        capitalised += 1
+    return capitalised >= 2
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def local_part_match(name: str, address: str) -> int:
+    """How well a name fits a mailbox: 2 for a surname (or full name) in it, 1 for initials."""
+    local = _fold(address.rpartition("@")[0])
+    words = [w for w in re.split(r"[\s\-'\u2019.]+", _fold(name)) if w]
+    if not words:
+        return 0
+    squashed = re.sub(r"[^a-z]", "", local)
+    last = words[-1]
+    first = words[0]
+    if len(last) >= 3 and last in squashed:
+        return 2
+    if len(first) >= 3 and first in squashed:
+        return 2 if squashed.startswith(first) else 1
+    initials = "".join(w[0] for w in words)
+    if squashed.startswith(initials) and len(initials) >= 2:
+        return 1
+    return 0

@@ -1,0 +1,466 @@
+"""One page in, its contacts out: collects what every other module finds and ties it together."""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import classify, emails, names, phones, social, structured
+from .results import Extraction, FoundContact
+from .text import collapse, parse, visible_text
+
+# Which way of finding an address best describes it, when it is found several ways.
+_SOURCE_RANK = {
+    "cloudflare": 0,
+    "mailto": 1,
+    "jsonld": 2,
+    "microdata": 3,
+    "obfuscated": 4,
+    "text": 5,
+    "tel": 5,
+    "attribute": 6,
+    "script": 7,
+}
+# Attributes whose values people read (tooltips, labels) or that carry data for scripts.
+_READ_ATTRIBUTES = frozenset({"title", "content", "aria-label", "value", "data-email", "data-mail"})
+_NAME_CLASS_EXCLUDED = (
+    "user", "file", "company", "org", "site", "brand", "dept", "department", "office",
+    "business", "firm", "product", "place", "location", "venue", "event", "course", "program",
+    "domain", "host", "class", "tag", "field", "input",
+)  # fmt: skip
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_EMPHASIS = frozenset({"strong", "b", "dt", "th", "td", "figcaption", "caption", "a", "cite"})
+_CF_PATH = "/cdn-cgi/l/email-protection"
+_CARD_LIMIT = 1500  # characters of text: more than a card, a row or an author box holds
+
+
+@dataclass(slots=True)
+class Occurrence:
+    element: object
+    order: tuple[int, int]
+    source: str
+    context: str = ""
+    visible: bool = True  # found in the page body, so it sits in a card or row
+
+
+@dataclass(slots=True)
+class Found:
+    occurrences: dict = field(default_factory=dict)  # value -> [Occurrence]
+    names: dict = field(default_factory=dict)  # email -> (rank, name)
+    phone_of: dict = field(default_factory=dict)  # email -> phone stated with it
+
+    def add(self, value: str, occurrence: Occurrence) -> None:
+        self.occurrences.setdefault(value, []).append(occurrence)
+
+    def name(self, email: str, name: str, rank: int) -> None:
+        name = names.clean_name(name)
+        if not names.looks_like_name(name) or classify.is_role_mailbox(email):
+            return
+        current = self.names.get(email)
+        if current is None or rank < current[0]:
+            self.names[email] = (rank, name)
+
+    def ordered(self) -> list[str]:
+        return sorted(self.occurrences, key=lambda v: min(o.order for o in self.occurrences[v]))
+
+
+def extract(html: str | bytes, url: str) -> Extraction:
+    root = parse(html)
+    if root is None:
+        return Extraction("", [], [], {}, [], [])
+    host = (urlsplit(url).hostname or "") if url else ""
+    region = phones.page_region(url or "", root.get("lang") or "")
+    order = {element: index for index, element in enumerate(root.iter())}
+    page_text = visible_text(root)
+    found_emails = Found()
+    found_phones = Found()
+
+    _scan_text(page_text, order, region, found_emails, found_phones)
+    social_links = _scan_elements(root, order, region, page_text, found_emails, found_phones)
+
+    email_list = found_emails.ordered()
+    phone_list = found_phones.ordered()
+    _find_names(found_emails, page_text)
+    contacts = _contacts(email_list, phone_list, found_emails, found_phones, page_text, host)
+    return Extraction(
+        title=_title(root),
+        emails=email_list,
+        phones=phone_list,
+        names={
+            email: found_emails.names[email][1]
+            for email in email_list
+            if email in found_emails.names
+        },
+        social=social_links,
+        contacts=contacts,
+    )
+
+
+def _title(root) -> str:
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        return collapse(title.text_content())[:300]
+    for meta in root.iterfind(".//meta[@property='og:title']"):
+        if meta.get("content"):
+            return collapse(meta.get("content"))[:300]
+    return ""
+
+
+def _scan_text(page_text, order, region, found_emails: Found, found_phones: Found) -> None:
+    for run_index, run in enumerate(page_text.runs):
+        text = run.text
+        if "@" in text:
+            for address, start, end in emails.find_in_text(text):
+                first = run.node_at(start)
+                last = run.node_at(end - 1)
+                if first != last and not _split_at_joints(run, first, last):
+                    continue  # two elements ran together; each node is scanned below
+                _add_text(
+                    found_emails,
+                    address,
+                    run,
+                    run_index,
+                    first,
+                    start,
+                    end,
+                    "text",
+                    order,
+                    page_text,
+                )
+            if len(run.nodes) > 1:
+                # An address inside one node that the joined text glued to a neighbour.
+                for node_index, node in enumerate(run.nodes):
+                    if "@" not in node:
+                        continue
+                    base = run.starts[node_index]
+                    for address, start, end in emails.find_in_text(node):
+                        if address not in found_emails.occurrences:
+                            _add_text(
+                                found_emails, address, run, run_index, node_index,
+                                base + start, base + end, "text", order, page_text,
+                            )  # fmt: skip
+        lowered = text.lower()
+        if "at" in lowered or "@" in text:
+            for address, start, end in emails.find_obfuscated(text):
+                first = run.node_at(start)
+                _add_text(
+                    found_emails,
+                    address,
+                    run,
+                    run_index,
+                    first,
+                    start,
+                    end,
+                    "obfuscated",
+                    order,
+                    page_text,
+                )
+        spaced = run.spaced
+        if sum(c.isdigit() for c in spaced) >= 7:
+            for number, start, end in phones.find_in_text(spaced, region):
+                node_index = run.node_at(start, spaced=True)
+                element = run.owners[node_index]
+                found_phones.add(
+                    number,
+                    Occurrence(
+                        element,
+                        (order.get(element, 0), start),
+                        "text",
+                        page_text.context(run_index, start, end, spaced=True),
+                    ),
+                )
+
+
+def _split_at_joints(run, first: int, last: int) -> bool:
+    """An address split over inline elements breaks only around its @ and dots."""
+    for node_index in range(first + 1, last + 1):
+        boundary = run.starts[node_index]
+        left = run.text[boundary - 1 : boundary]
+        right = run.text[boundary : boundary + 1]
+        if left not in ("@", ".") and right not in ("@", "."):
+            return False
+    return True
+
+
+def _add_text(found, address, run, run_index, node_index, start, end, source, order, page_text):
+    element = run.owners[node_index]
+    found.add(
+        address,
+        Occurrence(
+            element,
+            (order.get(element, 0), start),
+            source,
+            page_text.context(run_index, start, end),
+        ),
+    )
+
+
+def _scan_elements(
+    root, order, region, page_text, found_emails: Found, found_phones: Found
+) -> list[str]:
+    social_links: list[str] = []
+    seen_social: set[str] = set()
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "script":
+            _scan_script(element, order, region, found_emails, found_phones)
+            continue
+        attributes = element.attrib
+        if not attributes:
+            continue
+        position = (order.get(element, 0), -1)
+        href = attributes.get("href")
+        if href:
+            _scan_href(
+                element, href.strip(), position, region, page_text, found_emails, found_phones
+            )
+            if tag == "a":
+                link = social.profile_url(href)
+                if link and link.lower() not in seen_social:
+                    seen_social.add(link.lower())
+                    social_links.append(link)
+        cf = attributes.get("data-cfemail")
+        if cf:
+            address = emails.decode_cloudflare(cf)
+            if address:
+                context = page_text.element_context(element)
+                found_emails.add(address, Occurrence(element, position, "cloudflare", context))
+        itemprop = attributes.get("itemprop")
+        if itemprop:
+            _scan_itemprop(
+                element, itemprop, position, region, page_text, found_emails, found_phones
+            )
+        for name, value in attributes.items():
+            if "@" not in value or name in ("href", "src", "srcset", "style", "placeholder"):
+                continue
+            if name in _READ_ATTRIBUTES or name.startswith("data-"):
+                for address, _, _ in emails.find_in_text(value):
+                    context = page_text.element_context(element)
+                    found_emails.add(address, Occurrence(element, position, "attribute", context))
+    return social_links
+
+
+def _scan_href(element, href, position, region, page_text, found_emails, found_phones) -> None:
+    scheme = href[:7].lower()
+    if scheme.startswith("mailto:"):
+        recipients, copied = emails.parse_mailto(href)
+        link_text = collapse(element.text_content())
+        context = page_text.element_context(element)
+        for address in recipients + copied:
+            found_emails.add(address, Occurrence(element, position, "mailto", context))
+        if len(recipients) == 1 and link_text and "@" not in link_text:
+            found_emails.name(recipients[0], link_text, 1)
+    elif scheme.startswith(("tel:", "sms:", "callto:")):
+        number = phones.parse_tel_href(href, region)
+        if number:
+            context = page_text.element_context(element)
+            found_phones.add(number, Occurrence(element, position, "tel", context))
+    elif _CF_PATH in href and "#" in href:
+        address = emails.decode_cloudflare(href.rsplit("#", 1)[1])
+        if address:
+            context = page_text.element_context(element)
+            found_emails.add(address, Occurrence(element, position, "cloudflare", context))
+
+
+def _scan_itemprop(
+    element, itemprop, position, region, page_text, found_emails, found_phones
+) -> None:
+    props = itemprop.split()
+    if "email" not in props and "telephone" not in props:
+        return
+    value = element.get("content") or ""
+    if not value and element.tag not in ("a", "link"):
+        value = element.text_content()
+    if not value:
+        return
+    context = page_text.element_context(element)
+    if "email" in props:
+        value = value.strip()
+        if value.lower().startswith("mailto:"):
+            value = value[7:]
+        address = emails.clean(re.sub(r"\s+", "", value))
+        if address:
+            found_emails.add(address, Occurrence(element, position, "microdata", context))
+    if "telephone" in props:
+        number = phones.parse(value, region)
+        if number:
+            found_phones.add(number, Occurrence(element, position, "microdata", context))
+
+
+def _scan_script(element, order, region, found_emails: Found, found_phones: Found) -> None:
+    if element.get("src"):
+        return
+    body = element.text or ""
+    if not body.strip():
+        return
+    position = (order.get(element, 0), -1)
+    kind = (element.get("type") or "").lower()
+    if "ld+json" in kind:
+        stated = structured.json_ld_contacts(body)
+        if stated is not None:
+            for contact in stated:
+                numbers = [n for n in (phones.parse(p, region) for p in contact.phones) if n]
+                for number in numbers:
+                    found_phones.add(number, Occurrence(element, position, "jsonld", "", False))
+                for address in contact.emails:
+                    found_emails.add(address, Occurrence(element, position, "jsonld", "", False))
+                    if contact.name:
+                        found_emails.name(address, contact.name, 0)
+                    if numbers and len(contact.emails) == 1:
+                        found_emails.phone_of.setdefault(address, numbers[0])
+            return
+    if "@" not in body and "\\u0040" not in body and "&#64;" not in body:
+        return
+    for address, _, _ in emails.find_in_text(emails.unescape_script(body)):
+        found_emails.add(address, Occurrence(element, position, "script", "", False))
+
+
+def _ancestors(element):
+    node = element
+    while node is not None:
+        yield node
+        node = node.getparent()
+
+
+def _subtree_text_length(element, cache: dict) -> int:
+    length = cache.get(element)
+    if length is None:
+        length = len(element.text_content())
+        cache[element] = length
+    return length
+
+
+def _cards(found: Found, personal_only: bool, lengths: dict) -> dict:
+    """email -> the largest element around an occurrence holding no other (personal) address."""
+    under: dict = {}
+    for address, occurrences in found.occurrences.items():
+        if personal_only and classify.is_role_mailbox(address):
+            continue
+        for occurrence in occurrences:
+            if occurrence.visible:
+                for node in _ancestors(occurrence.element):
+                    under.setdefault(node, set()).add(address)
+    cards = {}
+    for address, occurrences in found.occurrences.items():
+        for occurrence in occurrences:
+            if not occurrence.visible:
+                continue
+            card = None
+            for node in _ancestors(occurrence.element):
+                if node.tag in ("body", "html") or len(under.get(node, ())) > 1:
+                    break
+                if _subtree_text_length(node, lengths) > _CARD_LIMIT:
+                    break
+                card = node
+            if card is not None:
+                cards.setdefault(address, []).append(card)
+    return cards
+
+
+def _find_names(found: Found, page_text) -> None:
+    lengths: dict = {}
+    cards = _cards(found, personal_only=True, lengths=lengths)
+    for address, elements in cards.items():
+        if address in found.names and found.names[address][0] <= 1:
+            continue
+        if classify.is_role_mailbox(address):
+            continue
+        best = None
+        for card in elements:
+            candidate = _name_in_card(card, address)
+            if candidate and (best is None or candidate[0] > best[0]):
+                best = candidate
+        if best:
+            found.name(address, best[1], 2)
+
+
+def _name_in_card(card, address: str):
+    """((match, -priority, -order), name) for the best person's name in a card."""
+    best = None
+    for index, element in enumerate(card.iter()):
+        tag = element.tag
+        if not isinstance(tag, str) or tag in ("script", "style"):
+            continue
+        priority = _name_priority(element)
+        texts = []
+        if priority < 3:
+            texts.append(element.text_content())
+        else:
+            texts.extend(t for t in (element.text, element.tail) if t)
+        if tag == "img" and element.get("alt"):
+            texts.append(element.get("alt"))
+            priority = min(priority, 2)
+        for text in texts:
+            if len(text) > 120:
+                continue
+            name = names.clean_name(text)
+            if not names.looks_like_name(name):
+                continue
+            match = names.local_part_match(name, address)
+            if not match and priority > 1:
+                continue
+            key = (match > 0, -priority, match, -index)
+            if best is None or key > best[0]:
+                best = (key, name)
+    return best
+
+
+def _name_priority(element) -> int:
+    if element.get("itemprop") == "name":
+        return 0
+    classes = (element.get("class") or "").lower().split()
+    if "fn" in classes or "p-name" in classes:
+        return 0
+    for token in classes:
+        if "name" in token and not any(word in token for word in _NAME_CLASS_EXCLUDED):
+            return 0
+    if element.tag in _HEADINGS:
+        return 1
+    if element.tag in _EMPHASIS:
+        return 2
+    return 3
+
+
+def _contacts(email_list, phone_list, found_emails: Found, found_phones: Found, page_text, host):
+    lengths: dict = {}
+    cards = _cards(found_emails, personal_only=False, lengths=lengths)
+    phone_elements: dict = {}
+    for number in phone_list:
+        for occurrence in found_phones.occurrences[number]:
+            if occurrence.visible:
+                for node in _ancestors(occurrence.element):
+                    phone_elements.setdefault(node, []).append(number)
+    tied: set[str] = set()
+    contacts = []
+    for address in email_list:
+        occurrences = found_emails.occurrences[address]
+        phone = found_emails.phone_of.get(address, "")
+        if not phone:
+            for card in cards.get(address, ()):
+                numbers = phone_elements.get(card)
+                if numbers:
+                    phone = numbers[0]
+                    break
+        if phone:
+            tied.add(phone)
+        best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
+        context = next((o.context for o in occurrences if o.context), "")
+        contacts.append(
+            FoundContact(
+                email=address,
+                phone=phone,
+                name=found_emails.names.get(address, (0, ""))[1],
+                email_type=classify.email_type(address, host),
+                source=best.source,
+                context=context[:200],
+            )
+        )
+    for number in phone_list:
+        if number in tied:
+            continue
+        occurrences = found_phones.occurrences[number]
+        best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
+        context = next((o.context for o in occurrences if o.context), "")
+        contacts.append(FoundContact("", number, "", "", best.source, context[:200]))
+    return contacts

@@ -1,0 +1,248 @@
+"""Phone numbers: a cheap scan for digit groups, then phonenumbers on the few shapes that fit.
+
+Running phonenumbers' own matcher over a whole page costs ~10 ms; most digits on a page are
+dates, prices and IDs that a look at their grouping rules out for a fraction of that.
+"""
+
+import functools
+import re
+from urllib.parse import unquote
+
+import phonenumbers
+
+from .domains import split_domain
+from .text import word_set
+
+DEFAULT_REGION = "US"
+
+# Runs of digits and the separators people put between phone digit groups. One bounded
+# character class: linear time.
+_SPAN = re.compile(r"(?<![\w\-/+#$€£¥%@])(?<!\d\.)[+(]?\d[\d \u00a0().\-/\u2010\u2011\u2013]{5,80}")
+_GROUP = re.compile(r"\(?\d+\)?")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+# A number right after one of these words is an identifier, not a phone.
+_ID_WORDS = word_set(
+    """order invoice case ticket tracking isbn issn npi ein tin tax vat ust ustid ustidnr
+    steuernummer steuer license licence lic reg registration registered register account acct
+    ref reference sku item mls id serial vin patent docket permit policy claim member loan
+    routing swift iban bic ssn dea upc ean model part po confirmation booking reservation nct
+    report file company charity crn abn acn gst hrb hra amtsgericht handelsregister
+    registergericht siret siren kvk cvr nr no num number employer job req requisition listing
+    lot parcel apn zip postcode"""
+)
+_PHONE_WORDS = word_set(
+    """phone phones tel telephone call calls fax mobile cell cellphone text sms hotline tollfree
+    toll free direct office main ph t p m f c o d whatsapp dial telefon telefax tél téléphone mob
+    line desk voice reception switchboard helpline emergency or and"""
+)
+# Country-code top-level domains that sites use as generic names.
+_GENERIC_CCTLDS = word_set(
+    "io co ai me tv fm ly so to ws cc sh vc gg im la nu tk ms gs ac cx app ag am bz mu pw st"
+)
+_LANGUAGE_REGIONS = {
+    "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL", "pt": "PT", "pl": "PL",
+    "sv": "SE", "da": "DK", "nb": "NO", "nn": "NO", "no": "NO", "fi": "FI", "cs": "CZ",
+    "sk": "SK", "hu": "HU", "ro": "RO", "el": "GR", "tr": "TR", "ja": "JP", "ko": "KR",
+    "he": "IL", "ru": "RU", "uk": "UA", "bg": "BG", "hr": "HR", "sl": "SI", "et": "EE",
+    "lv": "LV", "lt": "LT", "is": "IS", "ga": "IE",
+}  # fmt: skip
+_EXTENSION = re.compile(r"(?i)\s*(?:[,;pwx]|ext|extn|extension|#).*$")
+
+
+def page_region(url: str, lang: str = "") -> str:
+    """The region a page's national-format numbers are in: its country TLD, then its language."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    suffix = split_domain(host)[2] if host else ""
+    country = suffix.rsplit(".", 1)[-1] if suffix else ""
+    if len(country) == 2 and country not in _GENERIC_CCTLDS:
+        region = "GB" if country == "uk" else country.upper()
+        if region in phonenumbers.SUPPORTED_REGIONS:
+            return region
+    lang = lang.strip().replace("_", "-")
+    if lang:
+        parts = lang.split("-")
+        if len(parts) > 1 and parts[1].upper() in phonenumbers.SUPPORTED_REGIONS:
+            return parts[1].upper()
+        region = _LANGUAGE_REGIONS.get(parts[0].lower())
+        if region:
+            return region
+    return DEFAULT_REGION
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
+    """E.164 for a number written any way (tel: links, structured data), or None."""
+    raw = _EXTENSION.sub("", raw.strip())
+    digits = sum(c.isdigit() for c in raw)
+    if digits < 7 or digits > 17:
+        return None
+    for attempt in (region, DEFAULT_REGION) if region != DEFAULT_REGION else (region,):
+        try:
+            number = phonenumbers.parse(raw, attempt)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def parse_tel_href(href: str, region: str) -> str | None:
+    body = unquote(href.strip())
+    body = body.split(":", 1)[1] if ":" in body[:10] else body
+    return parse(body.split("?", 1)[0], region)
+
+
+def _is_identifier(before: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(before[-32:])][-3:]
+    if not words:
+        return False
+    for word in reversed(words):
+        if word in _PHONE_WORDS:
+            return False
+        if word in _ID_WORDS:
+            return True
+    return False
+
+
+def _has_phone_label(before: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(before[-24:])][-2:]
+    return any(word in _PHONE_WORDS for word in words)
+
+
+def find_in_text(text: str, region: str):
+    """(E.164, start, end) for each phone number written in the text."""
+    for span in _SPAN.finditer(text):
+        before_char = text[span.start() - 1 : span.start()]
+        if before_char and (before_char.isalnum() or before_char in "_"):
+            continue
+        yield from _numbers_in_span(text, span.start(), span.group(), region)
+
+
+def _numbers_in_span(text: str, offset: int, span: str, region: str):
+    # groups: (digits, start, end, parenthesised) relative to span
+    groups = []
+    for match in _GROUP.finditer(span):
+        raw = match.group()
+        digits = raw.strip("()")
+        if not digits.isdigit():
+            continue
+        groups.append((digits, match.start(), match.end(), raw.startswith("(")))
+    if not groups:
+        return
+    plus = span.startswith("+")
+    i = 0
+    while i < len(groups):
+        found = _number_at(text, offset, span, groups, i, region, plus and i == 0)
+        if found:
+            number, end_index = found
+            start = groups[i][1] - (1 if plus and i == 0 else 0)
+            yield number, offset + start, offset + groups[end_index][2]
+            i = end_index + 1
+        else:
+            i += 1
+
+
+def _separator(span: str, groups, j: int) -> str:
+    return span[groups[j - 1][2] : groups[j][1]]
+
+
+def _clean_start(span: str, groups, i: int) -> bool:
+    """A number inside a longer run starts after a space or a slash, never after - or ."""
+    if i == 0:
+        return True
+    separator = _separator(span, groups, i)
+    return any(c in separator for c in " \u00a0/") or groups[i][3]
+
+
+def _clean_end(span: str, groups, j: int) -> bool:
+    if j + 1 >= len(groups):
+        return True
+    separator = _separator(span, groups, j + 1)
+    return any(c in separator for c in " \u00a0/") or groups[j + 1][3]
+
+
+def _number_at(text, offset, span, groups, i, region, plus):
+    if not _clean_start(span, groups, i):
+        return None
+    before = text[max(0, offset + groups[i][1] - 40) : offset + groups[i][1]]
+    if _is_identifier(before):
+        return None
+    if plus:
+        return _international(span, groups, i)
+    first = groups[i][0]
+    if first.startswith("0") and region not in ("US", "CA"):
+        return _national(span, groups, i, region)
+    return _north_american(span, groups, i, before)
+
+
+def _north_american(span, groups, i, before):
+    lengths = [len(g[0]) for g in groups[i : i + 4]]
+    candidates = []
+    if lengths[:4] == [1, 3, 3, 4] and groups[i][0] == "1":
+        candidates.append(i + 3)
+    if lengths[:3] == [3, 3, 4]:
+        candidates.append(i + 2)
+    if lengths[:1] in ([10], [11]) and _has_phone_label(before):
+        candidates.append(i)
+    for j in candidates:
+        if not _clean_end(span, groups, j):
+            continue
+        number = parse("".join(g[0] for g in groups[i : j + 1]), "US")
+        if number:
+            return number, j
+    return None
+
+
+def _international(span, groups, i):
+    digits = ""
+    ends = []
+    for j in range(i, min(len(groups), i + 8)):
+        if j > i and not _plain_separator(_separator(span, groups, j)):
+            break
+        part = groups[j][0]
+        if groups[j][3] and part == "0" and j > i:
+            ends.append(None)  # the "(0)" trunk prefix some write after the country code
+            continue
+        digits += part
+        if len(digits) > 15:
+            break
+        ends.append(digits)
+    for j in range(len(ends) - 1, -1, -1):
+        digits = ends[j]
+        if digits is None or len(digits) < 8:
+            continue
+        if not _clean_end(span, groups, i + j):
+            continue
+        number = parse("+" + digits, "US")
+        if number:
+            return number, i + j
+    return None
+
+
+def _national(span, groups, i, region):
+    lengths = [len(g[0]) for g in groups[i : i + 4]]
+    separators = {_separator(span, groups, k) for k in range(i + 1, min(len(groups), i + 4))}
+    if separators == {"."} and max(lengths[:3]) <= 4 and min(lengths[:2]) <= 2:
+        return None  # 01.06.2024
+    digits = ""
+    ends = []
+    for j in range(i, min(len(groups), i + 6)):
+        if j > i and not _plain_separator(_separator(span, groups, j)):
+            break
+        digits += groups[j][0]
+        if len(digits) > 13:
+            break
+        ends.append(digits)
+    for j in range(len(ends) - 1, -1, -1):
+        if len(ends[j]) < 8 or not _clean_end(span, groups, i + j):
+            continue
+        number = parse(ends[j], region)
+        if number and not number.startswith("+1"):
+            return number, i + j
+    return None
+
+
+def _plain_separator(separator: str) -> bool:
+    stripped = separator.strip(" \u00a0")
+    return len(separator) <= 2 and len(stripped) <= 1 and stripped != "/"

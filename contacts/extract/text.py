@@ -1,0 +1,206 @@
+"""Decoding and parsing a page, and walking its visible text node by node."""
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+# Text in these is never shown to a reader.
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object"}
+)
+
+# Elements that start a new line of text: text on either side of them never runs together.
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "img",
+        "input", "label", "legend", "li", "main", "nav", "ol", "option", "p", "pre", "section",
+        "select", "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr",
+        "ul",
+    }
+)  # fmt: skip
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s{0,5}=\s{0,5}["']?([A-Za-z0-9_\-:.]{1,40})""", re.I
+)
+_XML_DECLARATION = re.compile(r"^\s{0,100}<\?xml[^>]{0,200}\?>")
+_SPACES = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def decode(html: str | bytes) -> str:
+    """Bytes as fetched -> text: BOM, then UTF-8, then the page's declared charset, then cp1252."""
+    if isinstance(html, str):
+        return html
+    if html.startswith(b"\xef\xbb\xbf"):
+        return html[3:].decode("utf-8", "replace")
+    if html.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return html.decode("utf-16", "replace")
+    try:
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(html[:4096])
+    if declared:
+        try:
+            return html.decode(declared.group(1).decode("ascii"), "replace")
+        except LookupError:
+            pass
+    return html.decode("cp1252", "replace")
+
+
+def parse(html: str | bytes):
+    """The page's root element (lxml), or None for an empty or unparseable document."""
+    text = _XML_DECLARATION.sub("", decode(html), count=1)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+@dataclass(slots=True)
+class Run:
+    """Text of one line: consecutive text nodes not separated by a block element.
+
+    `text` joins the nodes as written (an address split over inline elements reads whole);
+    `spaced` joins them with a space (two labels in adjacent spans never merge into one number).
+    """
+
+    nodes: list[str] = field(default_factory=list)
+    owners: list = field(default_factory=list)  # the element each node's text belongs to
+    starts: list[int] = field(default_factory=list)  # offset of each node in `text`
+    text: str = ""
+    spaced: str = ""
+    spaced_starts: list[int] = field(default_factory=list)
+
+    def finish(self) -> None:
+        pos = 0
+        spaced_pos = 0
+        for node in self.nodes:
+            self.starts.append(pos)
+            self.spaced_starts.append(spaced_pos)
+            pos += len(node)
+            spaced_pos += len(node) + 1
+        self.text = "".join(self.nodes)
+        self.spaced = " ".join(self.nodes)
+
+    def node_at(self, offset: int, spaced: bool = False) -> int:
+        starts = self.spaced_starts if spaced else self.starts
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+@dataclass(slots=True)
+class PageText:
+    runs: list[Run]
+    run_of: dict  # element -> index of the first run holding its own text
+
+    def context(self, run_index: int, start: int, end: int, spaced: bool = False) -> str:
+        run = self.runs[run_index]
+        text = run.spaced if spaced else run.text
+        before = text[max(0, start - 120) : start]
+        after = text[end : end + 120]
+        if len(before) < 60 and run_index > 0:
+            before = self.runs[run_index - 1].text[-80:] + " " + before
+        if len(after) < 60 and run_index + 1 < len(self.runs):
+            after = after + " " + self.runs[run_index + 1].text[:80]
+        return _window(collapse(before), collapse(text[start:end]), collapse(after))
+
+    def element_context(self, element) -> str:
+        """Text around an element (e.g. a mailto link that may hold no text of its own)."""
+        node = element
+        hops = 0
+        while node is not None and hops < 6:
+            index = self.run_of.get(node)
+            if index is not None:
+                run = self.runs[index]
+                node_index = run.owners.index(node)
+                start = run.starts[node_index]
+                return self.context(index, start, start + len(run.nodes[node_index]))
+            for child in node.iterdescendants():
+                index = self.run_of.get(child)
+                if index is not None:
+                    run = self.runs[index]
+                    node_index = run.owners.index(child)
+                    start = run.starts[node_index]
+                    return self.context(index, start, start + len(run.nodes[node_index]))
+            node = node.getparent()
+            hops += 1
+        return ""
+
+
+def _window(before: str, middle: str, after: str, limit: int = 200) -> str:
+    room = max(0, limit - len(middle) - 2)
+    half = room // 2
+    if len(before) < half:
+        after = after[: room - len(before)]
+    elif len(after) < half:
+        before = before[len(before) - (room - len(after)) :] if room > len(after) else ""
+    else:
+        before = before[len(before) - half :]
+        after = after[: room - half]
+    return collapse(f"{before} {middle} {after}")[:limit]
+
+
+def visible_text(root) -> PageText:
+    runs: list[Run] = []
+    run_of: dict = {}
+    current = Run()
+
+    def add(text: str | None, owner) -> None:
+        if text and not text.isspace():
+            if owner not in run_of:
+                run_of[owner] = len(runs)
+            current.nodes.append(text)
+            current.owners.append(owner)
+
+    def cut() -> None:
+        nonlocal current
+        if current.nodes:
+            current.finish()
+            runs.append(current)
+            current = Run()
+
+    def walk(element, depth: int) -> None:
+        tag = element.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            return
+        if tag in SKIPPED_TAGS or depth > 200:
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            cut()
+        add(element.text, element)
+        for child in element:
+            walk(child, depth + 1)
+            if child.tail:
+                add(child.tail, element)
+        if block:
+            cut()
+
+    walk(root, 0)
+    cut()
+    for index, run in enumerate(runs):
+        for owner in run.owners:
+            if owner not in run_of:
+                run_of[owner] = index
+    return PageText(runs, run_of)
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read and edit)."""
+    return frozenset(words.split())
