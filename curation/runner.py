@@ -14,7 +14,7 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,23 @@ def drain(
     per_key: int,
 ) -> None:
     """Claim and process rows until the queue is empty or the deadline has passed."""
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"tick-{workflow.name}")
+    try:
+        _drain_on(pool, workflow, result, deadline, batch_size, threads, per_key)
+    finally:
+        close_thread_connections(pool, threads)
+        pool.shutdown()
+
+
+def _drain_on(
+    pool: ThreadPoolExecutor,
+    workflow: Workflow,
+    result: TickResult,
+    deadline: float,
+    batch_size: int,
+    threads: int,
+    per_key: int,
+) -> None:
     model = workflow.model
     lease_seconds = settings.PAGE_PROCESSING_LEASE_SECONDS
     key_of = workflow.concurrency_key or (lambda row: row.pk)
@@ -125,63 +142,69 @@ def drain(
     running: Counter = Counter()
     inflight: dict[Future, Any] = {}
     queue_empty = False
-    with ThreadPoolExecutor(
-        max_workers=threads, thread_name_prefix=f"tick-{workflow.name}"
-    ) as pool:
-        while True:
-            now = time.monotonic()
-            n_waiting = sum(len(rows) for rows in waiting.values())
-            if not queue_empty and now < deadline and len(inflight) + n_waiting < threads:
-                pks, lease = queue.claim(model._default_manager.all(), batch_size)
-                if pks:
-                    result.claimed += len(pks)
-                    rows = model._default_manager.filter(pk__in=pks)
-                    if workflow.select_related:
-                        rows = rows.select_related(*workflow.select_related)
-                    for row in rows:
-                        waiting.setdefault(key_of(row), deque()).append((row, lease))
-                else:
-                    queue_empty = True
-            # Start every waiting row whose key has a free slot.
-            for key in list(waiting):
-                rows = waiting[key]
-                while rows and running[key] < per_key and len(inflight) < threads:
-                    row, lease = rows.popleft()
-                    if (timezone.now() - lease).total_seconds() > lease_seconds * 0.8:
-                        # Waited so long its lease is about to expire: give it back.
-                        result.released += queue.release(model, row.pk, lease)
-                        continue
-                    running[key] += 1
-                    inflight[pool.submit(process_row, workflow, row, lease)] = key
-                if not rows:
-                    del waiting[key]
-            if time.monotonic() >= deadline:
-                for rows in waiting.values():
-                    for row, lease in rows:
-                        result.released += queue.release(model, row.pk, lease)
-                waiting.clear()
-            if not inflight:
-                if waiting:
+    while True:
+        n_waiting = sum(len(rows) for rows in waiting.values())
+        if not queue_empty and time.monotonic() < deadline and len(inflight) + n_waiting < threads:
+            pks, lease = queue.claim(model._default_manager.all(), batch_size)
+            if pks:
+                result.claimed += len(pks)
+                rows = model._default_manager.filter(pk__in=pks)
+                if workflow.select_related:
+                    rows = rows.select_related(*workflow.select_related)
+                for row in rows:
+                    waiting.setdefault(key_of(row), deque()).append((row, lease))
+            else:
+                queue_empty = True
+        # Start every waiting row whose key has a free slot.
+        for key in list(waiting):
+            rows = waiting[key]
+            while rows and running[key] < per_key and len(inflight) < threads:
+                row, lease = rows.popleft()
+                if (timezone.now() - lease).total_seconds() > lease_seconds * 0.8:
+                    # Waited so long that its lease is about to expire: give it back.
+                    result.released += queue.release(model, row.pk, lease)
                     continue
-                if queue_empty or time.monotonic() >= deadline:
-                    return
+                running[key] += 1
+                inflight[pool.submit(process_row, workflow, row, lease)] = key
+            if not rows:
+                del waiting[key]
+        if time.monotonic() >= deadline:
+            for rows in waiting.values():
+                for row, lease in rows:
+                    result.released += queue.release(model, row.pk, lease)
+            waiting.clear()
+        if not inflight:
+            if waiting or not (queue_empty or time.monotonic() >= deadline):
                 continue
-            # Wake up when a row finishes; poll now and then so new work gets claimed.
-            done, _ = wait(
-                inflight, timeout=0.05 if not queue_empty else None, return_when=FIRST_COMPLETED
-            )
-            for future in done:
-                running[inflight.pop(future)] -= 1
-                outcome = future.result()
-                if outcome == "complete":
-                    result.completed += 1
-                elif outcome == "error":
-                    result.failed += 1
-                else:
-                    result.lost += 1
-            if done and queue_empty and not waiting:
-                # Rows may have been queued while we worked: look again once the pool has room.
-                queue_empty = False
+            return
+        # Wake up when a row finishes; while work remains queued, poll so the pool stays full.
+        done, _ = wait(inflight, timeout=None if queue_empty else 0.05, return_when=FIRST_COMPLETED)
+        for future in done:
+            running[inflight.pop(future)] -= 1
+            outcome = future.result()
+            if outcome == "complete":
+                result.completed += 1
+            elif outcome == "error":
+                result.failed += 1
+            else:
+                result.lost += 1
+        if done and queue_empty and not waiting:
+            # Rows may have been queued while we worked: look again now that there is room.
+            queue_empty = False
+
+
+def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection of every pool thread: one job per thread, held at a
+    barrier so that no thread takes two."""
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        with suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)
+        connection.close()
+
+    for future in [pool.submit(close) for _ in range(threads)]:
+        future.result()
 
 
 def process_row(workflow: Workflow, row: Any, lease: Any) -> str:

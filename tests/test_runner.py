@@ -1,0 +1,236 @@
+"""The generic runner: claims, leases, concurrency limits, recovery (SPEC section 3)."""
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from curation import queue, runner
+from curation.models import CurationStatus, ProcessingStatus, WorkerHeartbeat
+from curation.queue import set_curation_status
+from curation.workflows import ProcessingFailed, Workflow
+from pages.models import Domain, Page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Recorder:
+    """A process function that counts calls per page and the peak concurrency per domain."""
+
+    def __init__(self, delay: float = 0.0, fail_on: str = ""):
+        self.calls: Counter = Counter()
+        self.delay = delay
+        self.fail_on = fail_on
+        self.lock = threading.Lock()
+        self.running: Counter = Counter()
+        self.peak: Counter = Counter()
+
+    def __call__(self, page):
+        with self.lock:
+            self.calls[page.url] += 1
+            self.running[page.domain_id] += 1
+            self.peak[page.domain_id] = max(self.peak[page.domain_id], self.running[page.domain_id])
+        try:
+            time.sleep(self.delay)
+            if self.fail_on and self.fail_on in page.url:
+                raise ProcessingFailed(f"HTTP 404 Not Found from {page.url}", http_status=404)
+            return {"title": f"title of {page.url}", "contacts_found": 1}
+        finally:
+            with self.lock:
+                self.running[page.domain_id] -= 1
+
+
+def workflow_for(recorder) -> Workflow:
+    return Workflow(
+        name="test_pages",
+        model_label="pages.Page",
+        process=recorder,
+        concurrency_key=lambda page: page.domain_id,
+    )
+
+
+def queue_pages(n: int, domains: int = 1) -> list[Page]:
+    doms = [Domain.objects.create(name=f"site{d}.example.org") for d in range(domains)]
+    pages = Page.objects.bulk_create(
+        [
+            Page(url=f"https://{doms[i % domains].name}/p{i}", domain=doms[i % domains])
+            for i in range(n)
+        ]
+    )
+    set_curation_status(Page.objects.all(), CurationStatus.SELECTED, kick=False)
+    return pages
+
+
+def counts() -> Counter:
+    return Counter(Page.objects.values_list("processing_status", flat=True))
+
+
+def test_one_tick_drains_the_whole_queue_in_batches():
+    queue_pages(45, domains=5)
+    recorder = Recorder()
+    result = runner.tick(workflow_for(recorder), batch_size=10, threads=8, budget_seconds=30)
+    assert result.completed == 45
+    assert counts() == {ProcessingStatus.COMPLETE: 45}
+    page = Page.objects.first()
+    assert page.title == f"title of {page.url}"
+    assert page.processing_attempts == 1
+    assert page.processing_finished_at is not None
+    assert WorkerHeartbeat.objects.get(workflow="test_pages").last_tick_processed == 45
+
+
+def test_two_runners_in_parallel_process_every_page_exactly_once():
+    queue_pages(200, domains=20)
+    recorder = Recorder(delay=0.005)
+    workflow = workflow_for(recorder)
+    results = []
+
+    def run():
+        results.append(
+            runner.tick(workflow, batch_size=10, threads=8, budget_seconds=60, max_instances=2)
+        )
+        connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.ran for r in results)
+    assert sum(r.completed for r in results) == 200
+    assert len(recorder.calls) == 200
+    assert set(recorder.calls.values()) == {1}
+    assert counts() == {ProcessingStatus.COMPLETE: 200}
+
+
+def test_per_domain_limit_is_never_exceeded():
+    queue_pages(30, domains=1)
+    recorder = Recorder(delay=0.02)
+    runner.tick(workflow_for(recorder), batch_size=10, threads=16, per_key=2, budget_seconds=30)
+    assert counts() == {ProcessingStatus.COMPLETE: 30}
+    assert max(recorder.peak.values()) == 2
+
+
+def test_a_failing_page_becomes_error_and_the_others_complete():
+    queue_pages(6)
+    recorder = Recorder(fail_on="/p3")
+    result = runner.tick(workflow_for(recorder), budget_seconds=30)
+    assert (result.completed, result.failed) == (5, 1)
+    bad = Page.objects.get(url__endswith="/p3")
+    assert bad.processing_status == ProcessingStatus.ERROR
+    assert bad.processing_error == f"HTTP 404 Not Found from {bad.url}"
+    assert bad.http_status == 404
+
+
+def test_an_unexpected_exception_is_recorded_with_its_type():
+    queue_pages(2)
+
+    def explode(page):
+        raise KeyError("title")
+
+    runner.tick(Workflow("boom", "pages.Page", explode), budget_seconds=30)
+    assert set(Page.objects.values_list("processing_error", flat=True)) == {"KeyError: 'title'"}
+
+
+def test_an_abandoned_claim_is_processed_after_its_lease_expires(settings):
+    settings.PAGE_PROCESSING_LEASE_SECONDS = 60
+    queue_pages(5)
+    pks, _ = queue.claim(Page.objects.all(), 5)  # a worker claims, then dies
+    assert len(pks) == 5
+    recorder = Recorder()
+    result = runner.tick(workflow_for(recorder), budget_seconds=30)
+    assert result.completed == 0  # the lease is still valid: nobody else may touch them
+    Page.objects.update(processing_started_at=timezone.now() - timedelta(seconds=61))
+    result = runner.tick(workflow_for(recorder), budget_seconds=30)
+    assert result.requeued_expired == 5
+    assert result.completed == 5
+    assert counts() == {ProcessingStatus.COMPLETE: 5}
+    assert set(Page.objects.values_list("processing_attempts", flat=True)) == {2}
+
+
+def test_a_page_whose_worker_keeps_dying_ends_as_error(settings):
+    settings.PAGE_PROCESSING_LEASE_SECONDS = 60
+    settings.PAGE_PROCESSING_MAX_ATTEMPTS = 3
+    queue_pages(1)
+    expired = timezone.now() - timedelta(seconds=61)
+    for _ in range(3):
+        assert queue.claim(Page.objects.all(), 1)[0]
+        Page.objects.update(processing_started_at=expired)
+        queue.reap_expired(Page.objects.all(), lease_seconds=60, max_attempts=3)
+    page = Page.objects.get()
+    assert page.processing_status == ProcessingStatus.ERROR
+    assert page.processing_error.startswith("gave up after 3 attempts")
+
+
+def test_a_finish_under_a_lost_lease_writes_nothing():
+    queue_pages(1)
+    pks, lease = queue.claim(Page.objects.all(), 1)
+    Page.objects.update(processing_started_at=lease + timedelta(seconds=1))  # another claim
+    assert not queue.finish(Page, pks[0], lease, title="stale")
+    assert Page.objects.get().title == ""
+
+
+def test_deselecting_while_processing_lets_the_worker_finish():
+    queue_pages(1)
+
+    def reject_midway(page):
+        # A person rejects the page while its fetch is in flight.
+        set_curation_status(Page.objects.filter(pk=page.pk), CurationStatus.REJECTED)
+        return {"contacts_found": 0}
+
+    runner.tick(Workflow("midway", "pages.Page", reject_midway), budget_seconds=30)
+    page = Page.objects.get()
+    assert (page.curation_status, page.processing_status) == (
+        CurationStatus.REJECTED,
+        ProcessingStatus.COMPLETE,
+    )
+
+
+def test_a_tick_exits_at_once_when_max_instances_are_running():
+    queue_pages(3)
+    recorder = Recorder()
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker():  # another process's tick, on its own database session
+        with runner.instance_slot("test_pages", 1) as got:
+            assert got
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    other = threading.Thread(target=other_worker)
+    other.start()
+    holding.wait(10)
+    result = runner.tick(workflow_for(recorder), max_instances=1, wait_seconds=0)
+    release.set()
+    other.join()
+    assert not result.ran
+    assert recorder.calls == Counter()
+    assert runner.tick(workflow_for(recorder), max_instances=1).completed == 3
+
+
+def test_work_queued_during_a_tick_is_picked_up_by_it():
+    queue_pages(4)
+    late = []
+    lock = threading.Lock()
+
+    def process(page):
+        with lock:
+            if not late:
+                late.append(Page.objects.create(url="https://late.example.org/"))
+                set_curation_status(Page.objects.filter(pk=late[0].pk), "Selected", kick=False)
+        return {}
+
+    runner.tick(Workflow("late", "pages.Page", process), budget_seconds=30)
+    assert counts() == {ProcessingStatus.COMPLETE: 5}
+
+
+def test_release_gives_a_claimed_row_back_without_spending_an_attempt():
+    queue_pages(1)
+    pks, lease = queue.claim(Page.objects.all(), 1)
+    assert queue.release(Page, pks[0], lease)
+    page = Page.objects.get()
+    assert (page.processing_status, page.processing_attempts) == (ProcessingStatus.QUEUED, 0)
