@@ -1,8 +1,14 @@
-"""The two statuses every curated model carries, defined once."""
+"""The two statuses every curated model carries, defined once; API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class CurationStatus(models.TextChoices):
@@ -82,3 +88,64 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow} @ {self.last_tick_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored: the token is shown once."""
+
+    PREFIX_LENGTH = 8
+    # last_used_at is written at most this often per token, not on every request.
+    TOUCH_INTERVAL = timedelta(seconds=60)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(
+        max_length=PREFIX_LENGTH, db_index=True, help_text="The token's first characters."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user}{', ' + self.name if self.name else ''})"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: Any, name: str = "") -> tuple["ApiToken", str]:
+        """A new token for the user: (the row, the token itself, which is never stored)."""
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[: cls.PREFIX_LENGTH], key_hash=cls.hash(raw)
+        )
+        return token, raw
+
+    @classmethod
+    def user_for(cls, raw: str) -> Any:
+        """The active user the token belongs to, or None (unknown, revoked, inactive user)."""
+        if not raw:
+            return None
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        cls.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - cls.TOUCH_INTERVAL)
+        ).update(last_used_at=now)
+        return token.user
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
