@@ -2,18 +2,16 @@
 
 from typing import Any
 
+from contacts.extract import extract
 from contacts.store import store_contacts
 from curation.workflows import ProcessingFailed, Workflow, register
+from pages.fetch import FetchError, fetch
 from pages.models import Page
 
 PAGE_EXTRACTION = "page_extraction"
 
 
 def process_page(page: Page) -> dict[str, Any]:
-    from pages.fetch import FetchError, fetch
-
-    from contacts.extract import extract
-
     try:
         response = fetch(page.url)
     except FetchError as exc:
