@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TEAM = """<html><head><title>Our team</title></head><body>
 <table>
-<tr><td>Maria Lopez</td><td><a href="mailto:maria.lopez@harborlegal.com">maria.lopez@harborlegal.com</a></td>
+<tr><td>Maria Lopez</td>
+<td><a href="mailto:maria.lopez@harborlegal.com">maria.lopez@harborlegal.com</a></td>
 <td>(312) 867-4411</td></tr>
 <tr><td>Omar Haddad</td><td><a href="mailto:omar@harborlegal.com">omar@harborlegal.com</a></td>
 <td>(312) 867-4412</td></tr>
@@ -94,7 +95,7 @@ def test_failures_become_errors_and_the_rest_of_the_batch_completes(site):
 
 def test_reselecting_a_complete_page_reextracts_without_duplicates(site):
     site.get("https://harborlegal.com/team", body=TEAM, content_type="text/html")
-    (page,) = select("https://harborlegal.com/team")
+    select("https://harborlegal.com/team")
     run_tick()
     first = {c.email: c.last_seen for c in Contact.objects.all()}
     change = set_curation_status(Page.objects.all(), "Selected", kick=False)
