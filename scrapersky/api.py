@@ -21,7 +21,89 @@ from pages.api import v2_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong, in a sentence."}},
+    "required": ["detail"],
+    "example": {"detail": "Authentication required: send 'Authorization: Bearer <token>' …"},
+}
+VALIDATION_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["detail", "errors"],
+    "example": {
+        "detail": "Invalid request: page_ids[0]: Input should be a valid UUID, invalid length: "
+        "expected length 32 for simple format, found 3.",
+        "errors": [
+            {
+                "loc": ["body", "payload", "page_ids", 0],
+                "msg": "Input should be a valid UUID, invalid length: …",
+                "type": "uuid_parsing",
+            }
+        ],
+    },
+}
+ERROR_RESPONSES = {
+    400: "The body is not valid JSON.",
+    401: "No credentials, or a wrong or revoked token.",
+    403: "Session login without the CSRF token.",
+    404: "No such object.",
+    413: "The body is too large.",
+    422: "A value is missing, of the wrong type or out of range.",
+}
+
+
+class DocumentedAPI(NinjaAPI):
+    """Adds the JSON error answers every operation can give to its OpenAPI description."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        components["ValidationError"] = VALIDATION_ERROR_SCHEMA
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                codes: list[int] = []
+                if operation.get("security"):
+                    codes += [401]
+                if operation.get("requestBody"):
+                    codes += [400, 403, 413]
+                if operation.get("requestBody") or operation.get("parameters"):
+                    codes += [422]
+                if "{" in path:
+                    codes += [404]
+                for code in codes:
+                    ref = "ValidationError" if code == 422 else "Error"
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": ERROR_RESPONSES[code],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{ref}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = DocumentedAPI(
     title="ScraperSky API",
     version="3",
     description=(
@@ -32,7 +114,7 @@ api = NinjaAPI(
     urls_namespace="api-v3",
     auth=api_auth(),
 )
-api_v2 = NinjaAPI(
+api_v2 = DocumentedAPI(
     title="ScraperSky API (v2, legacy)",
     version="2",
     description="The status route of the old system, for its clients. New code uses v3.",
