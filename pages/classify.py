@@ -6,6 +6,7 @@ length of the path.
 """
 
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from pages.models import PageType
@@ -74,6 +75,11 @@ PRIORITY = (
     PageType.LEGAL,
     PageType.SERVICES,
 )
+_RANKED = (*PRIORITY, PageType.BLOG)
+# Word -> its type (and that type's rank): the earliest type in _RANKED wins a shared word.
+_VOCABULARY = {w: t for t in reversed(_RANKED) for w in WORDS[t]}
+_VOCABULARY_RANK = {w: _RANKED.index(t) for w, t in _VOCABULARY.items()}
+_BLOG_WORDS = WORDS[PageType.BLOG]
 LIKELY_CONTACT_TYPES = frozenset({PageType.CONTACT, PageType.TEAM, PageType.ABOUT})
 LIKELY_CONTACT_MAX_DEPTH = 2
 
@@ -98,7 +104,7 @@ def classify_url(url: str) -> tuple[str, float, int]:
         return PageType.OTHER, 0.9, depth
     if _is_dated(segments):
         return PageType.BLOG, 0.9, depth
-    if any(segment in WORDS[PageType.BLOG] for segment in segments[:-1]):
+    if any(segment in _BLOG_WORDS for segment in segments[:-1]):
         return PageType.BLOG, 0.8, depth  # whatever a post's slug says, it is a post
     for index in range(depth - 1, -1, -1):
         found = _type_of_segment(_stem_extension(segments[index]))
@@ -158,23 +164,18 @@ def _is_dated(segments: list[str]) -> bool:
 def _type_of_segment(segment: str) -> tuple[str, bool] | None:
     """(type, whether the whole segment matched) or None."""
     words = [w for w in _WORD_SPLIT.split(segment) if w]
-    joined = "-".join(words)
-    for page_type in (*PRIORITY, PageType.BLOG):
-        if joined in WORDS[page_type]:
-            return page_type, True
-    for page_type in (*PRIORITY, PageType.BLOG):
-        vocabulary = WORDS[page_type]
-        if any(word in vocabulary for word in words) or _has_phrase(words, vocabulary):
-            return page_type, False
-        if page_type == PageType.CONTACT and any(w.startswith(CONTACT_STEMS) for w in words):
-            return page_type, False
-    return None
+    whole = _VOCABULARY.get("-".join(words))
+    if whole is not None:
+        return whole, True
+    ranks = [_VOCABULARY_RANK[p] for p in _word_groups(words) if p in _VOCABULARY_RANK]
+    if any(w.startswith(CONTACT_STEMS) for w in words):
+        ranks.append(0)
+    return (_RANKED[min(ranks)], False) if ranks else None
 
 
-def _has_phrase(words: list[str], vocabulary: frozenset[str]) -> bool:
-    """Whether two or three consecutive words form a phrase of the vocabulary (who-we-are)."""
+def _word_groups(words: list[str]) -> Iterator[str]:
+    """Each word, then each run of two and three words (who-we-are)."""
+    yield from words
     for size in (2, 3):
         for start in range(len(words) - size + 1):
-            if "-".join(words[start : start + size]) in vocabulary:
-                return True
-    return False
+            yield "-".join(words[start : start + size])

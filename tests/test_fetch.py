@@ -405,3 +405,20 @@ def test_scraper_api_failure_never_shows_the_key(scraper_api, sleeps):
     error = error_of()
     assert "secret-key-123" not in str(error)
     assert str(error).startswith("could not connect to host: ScraperAPI")
+
+
+class _DrippingResponse:
+    """A response whose body read times out after the first chunk."""
+
+    status_code = 200
+    headers: dict[str, str] = {}
+    url = URL
+
+    def iter_content(self, size):
+        yield b"<html>"
+        raise requests.exceptions.ConnectionError("HTTPSConnectionPool: Read timed out.")
+
+
+def test_a_read_timing_out_mid_body():
+    with pytest.raises(FetchError, match=r"^timed out after 30 s$"):
+        fetch_module._read_body(_DrippingResponse(), 1024, "page", 30)
