@@ -226,14 +226,15 @@ def _get(url: str, *, accept, max_bytes: int, scraper_api: bool) -> FetchedBytes
         final_url = response.headers.get("sa-final-url") or url
     else:
         current = url
-        for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
+        for hop in range(settings.FETCH_MAX_REDIRECTS + 1):
+            if hop:
+                _check_url(current)  # every hop, so a redirect cannot lead inside the network
             response = _send_with_retries(s, current, via_scraper_api=False)
             location = response.headers.get("Location")
             if response.status_code not in REDIRECT_STATUSES or not location:
                 break
             response.close()
             current = urljoin(current, location.strip())
-            _check_url(current)
         else:
             raise FetchError(f"too many redirects (more than {settings.FETCH_MAX_REDIRECTS})")
         final_url = current
