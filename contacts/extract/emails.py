@@ -116,10 +116,22 @@ def find_in_text(text: str):
             yield address, match.start(), match.end()
 
 
+_BRACKETED_AT = re.compile(r"[\[\(\{<][ \t]{0,2}(?:[aA][tT]|@)[ \t]{0,2}[\]\)\}>]")
+
+
+def might_be_obfuscated(text: str) -> bool:
+    """A cheap test that rules out almost every line of prose before the full pattern runs."""
+    lowered = text.lower()
+    if "dot" in lowered or "punkt" in lowered:
+        return True
+    if "(" in text or "[" in text or "{" in text or "<" in text:
+        return _BRACKETED_AT.search(text) is not None
+    return False
+
+
 def find_obfuscated(text: str):
     """(address, start, end) for addresses written out for humans: `jane [at] firm [dot] com`."""
-    lowered = text.lower()
-    if "at" not in lowered and "@" not in text:
+    if not might_be_obfuscated(text):
         return
     for match in OBFUSCATED.finditer(text):
         at = match.group("at").strip()

@@ -44,6 +44,7 @@ _PARTICLES = word_set(
     "van von der den de del della di da dos das du le la st. st bin ibn al el ter ten y e"
 )
 _TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\u2019\-.])*$")
+_DIGIT = re.compile(r"\d")
 _INITIAL = re.compile(r"^[^\W\d_]\.$")
 
 
@@ -75,7 +76,7 @@ def _is_credential_run(part: str) -> bool:
 
 def looks_like_name(text: str) -> bool:
     """Two to five words, each capitalised (or a particle or initial), no role words."""
-    if not text or len(text) > 60 or any(c.isdigit() for c in text) or "@" in text:
+    if not text or len(text) > 60 or "@" in text or _DIGIT.search(text):
         return False
     words = text.replace(",", " ").split()
     if not 2 <= len(words) <= 5:
@@ -95,6 +96,42 @@ def looks_like_name(text: str) -> bool:
             return False  # "MAIN OFFICE"
         capitalised += 1
     return capitalised >= 2
+
+
+_PIECE_BREAK = re.compile(r"[:;|\u00b7\u2022()\[\]<>/\u2013\u2014\"\u201c\u201d,]| - ")
+
+
+def _is_name_token(word: str) -> bool:
+    low = word.lower()
+    if low in HONORIFICS or low in _PARTICLES:
+        return True
+    return bool(_TOKEN.match(word)) and word[0].isupper()
+
+
+def _is_edge_word(word: str) -> bool:
+    low = word.lower().strip(".")
+    return low in NOT_NAME_WORDS or low in _PARTICLES
+
+
+def names_within(text: str) -> list[str]:
+    """Names inside a longer text: 'Office lead: Ann Lee ·' -> ['Ann Lee']."""
+    found = []
+    for piece in _PIECE_BREAK.split(text):
+        run: list[str] = []
+        for word in [*piece.split(), ""]:
+            if word and _is_name_token(word):
+                run.append(word)
+                continue
+            while run and _is_edge_word(run[0]):
+                run.pop(0)
+            while run and _is_edge_word(run[-1]):
+                run.pop()
+            if len(run) >= 2:
+                name = clean_name(" ".join(run))
+                if looks_like_name(name):
+                    found.append(name)
+            run = []
+    return found
 
 
 def _fold(text: str) -> str:

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from . import classify, emails, names, phones, social, structured
 from .results import Extraction, FoundContact
-from .text import collapse, parse, visible_text
+from .text import collapse, parse, text_of, visible_text
 
 # Which way of finding an address best describes it, when it is found several ways.
 _SOURCE_RANK = {
@@ -97,8 +97,8 @@ def extract(html: str | bytes, url: str) -> Extraction:
 
 def _title(root) -> str:
     title = root.find(".//title")
-    if title is not None and title.text_content().strip():
-        return collapse(title.text_content())[:300]
+    if title is not None and text_of(title).strip():
+        return collapse(text_of(title))[:300]
     for meta in root.iterfind(".//meta[@property='og:title']"):
         if meta.get("content"):
             return collapse(meta.get("content"))[:300]
@@ -138,8 +138,7 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
                                 found_emails, address, run, run_index, node_index,
                                 base + start, base + end, "text", order, page_text,
                             )  # fmt: skip
-        lowered = text.lower()
-        if "at" in lowered or "@" in text:
+        if emails.might_be_obfuscated(text):
             for address, start, end in emails.find_obfuscated(text):
                 first = run.node_at(start)
                 _add_text(
@@ -155,7 +154,7 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
                     page_text,
                 )
         spaced = run.spaced
-        if sum(c.isdigit() for c in spaced) >= 7:
+        if phones.might_hold_number(spaced):
             for number, start, end in phones.find_in_text(spaced, region):
                 node_index = run.node_at(start, spaced=True)
                 element = run.owners[node_index]
@@ -245,7 +244,7 @@ def _scan_href(element, href, position, region, page_text, found_emails, found_p
     scheme = href[:7].lower()
     if scheme.startswith("mailto:"):
         recipients, copied = emails.parse_mailto(href)
-        link_text = collapse(element.text_content())
+        link_text = collapse(text_of(element))
         context = page_text.element_context(element)
         for address in recipients + copied:
             found_emails.add(address, Occurrence(element, position, "mailto", context))
@@ -271,7 +270,7 @@ def _scan_itemprop(
         return
     value = element.get("content") or ""
     if not value and element.tag not in ("a", "link"):
-        value = element.text_content()
+        value = text_of(element)
     if not value:
         return
     context = page_text.element_context(element)
@@ -326,7 +325,7 @@ def _ancestors(element):
 def _subtree_text_length(element, cache: dict) -> int:
     length = cache.get(element)
     if length is None:
-        length = len(element.text_content())
+        length = len(text_of(element))
         cache[element] = length
     return length
 
@@ -360,6 +359,7 @@ def _cards(found: Found, personal_only: bool, lengths: dict) -> dict:
 
 def _find_names(found: Found, page_text) -> None:
     lengths: dict = {}
+    own_names: dict = {}
     cards = _cards(found, personal_only=True, lengths=lengths)
     for address, elements in cards.items():
         if address in found.names and found.names[address][0] <= 1:
@@ -368,42 +368,75 @@ def _find_names(found: Found, page_text) -> None:
             continue
         best = None
         for card in elements:
-            candidate = _name_in_card(card, address)
+            candidate = _name_in_card(card, address, own_names, strict=False)
             if candidate and (best is None or candidate[0] > best[0]):
                 best = candidate
+        if best is None:
+            # The card holds no name: look a little further out, for the person's own name only.
+            for card in elements:
+                node = card.getparent()
+                for _ in range(3):
+                    if node is None or node.tag in ("body", "html"):
+                        break
+                    if _subtree_text_length(node, lengths) > _CARD_LIMIT:
+                        break
+                    candidate = _name_in_card(node, address, own_names, strict=True)
+                    if candidate:
+                        best = candidate
+                        break
+                    node = node.getparent()
+                if best:
+                    break
         if best:
             found.name(address, best[1], 2)
 
 
-def _name_in_card(card, address: str):
-    """((match, -priority, -order), name) for the best person's name in a card."""
+def _name_in_card(card, address: str, own_names: dict, strict: bool):
+    """((fits mailbox, -priority, fit, -order), name) for the best person's name in a card.
+
+    strict: only a name that fits the mailbox (surname or full first name in it).
+    """
     best = None
     for index, element in enumerate(card.iter()):
-        tag = element.tag
-        if not isinstance(tag, str) or tag in ("script", "style"):
-            continue
-        priority = _name_priority(element)
-        texts = []
-        if priority < 3:
-            texts.append(element.text_content())
-        else:
-            texts.extend(t for t in (element.text, element.tail) if t)
-        if tag == "img" and element.get("alt"):
-            texts.append(element.get("alt"))
-            priority = min(priority, 2)
-        for text in texts:
-            if len(text) > 120:
-                continue
-            name = names.clean_name(text)
-            if not names.looks_like_name(name):
-                continue
+        candidates = own_names.get(element)
+        if candidates is None:
+            candidates = own_names[element] = _own_names(element)
+        for name, rank in candidates:
             match = names.local_part_match(name, address)
-            if not match and priority > 1:
+            if strict and match < 2:
                 continue
-            key = (match > 0, -priority, match, -index)
+            if not match and rank > 1:
+                continue
+            key = (match > 0, -rank, match, -index)
             if best is None or key > best[0]:
                 best = (key, name)
     return best
+
+
+def _own_names(element) -> list[tuple[str, int]]:
+    """Names an element itself shows: (name, rank), lower ranks more trustworthy."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in ("script", "style"):
+        return []
+    priority = _name_priority(element)
+    texts = []
+    if priority < 3:
+        texts.append(text_of(element))
+    else:
+        texts.extend(t for t in (element.text, element.tail) if t)
+    if tag == "img" and element.get("alt"):
+        texts.append(element.get("alt"))
+        priority = min(priority, 2)
+    found = []
+    for text in texts:
+        if len(text) > 200 or not text.strip():
+            continue
+        name = names.clean_name(text)
+        if names.looks_like_name(name):
+            found.append((name, priority))
+        else:
+            found.extend((n, priority + 1) for n in names.names_within(text))
+    return found
 
 
 def _name_priority(element) -> int:

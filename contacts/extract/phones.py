@@ -17,7 +17,7 @@ DEFAULT_REGION = "US"
 
 # Runs of digits and the separators people put between phone digit groups. One bounded
 # character class: linear time.
-_SPAN = re.compile(r"(?<![\w\-/+#$€£¥%@])(?<!\d\.)[+(]?\d[\d \u00a0().\-/\u2010\u2011\u2013]{5,80}")
+_SPAN = re.compile(r"[+(]?\d[\d \u00a0().\-/\u2010\u2011\u2013]{5,80}")
 _GROUP = re.compile(r"\(?\d+\)?")
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -110,16 +110,61 @@ def _has_phone_label(before: str) -> bool:
     return any(word in _PHONE_WORDS for word in words)
 
 
+_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")
+
+
+def might_hold_number(text: str) -> bool:
+    return _SEVEN_DIGITS.search(text) is not None
+
+
+# Every phone holds one of these; most dates, prices and IDs hold none, so the span logic below
+# runs only where it can matter.
+_ANCHOR = re.compile(r"\d{3}[ .\-\u00a0\u2010\u2011\u2013]\d{4}|\d{10}|\+[ \u00a0]?\d")
+_ANCHOR_NATIONAL = re.compile(
+    r"\d{3}[ .\-\u00a0\u2010\u2011\u2013]\d{4}|\d{10}|\+[ \u00a0]?\d|(?<!\d)\(?0\d"
+)
+_SPAN_CHARS = frozenset("0123456789 \u00a0().-/\u2010\u2011\u2013+")
+
+
 def find_in_text(text: str, region: str):
     """(E.164, start, end) for each phone number written in the text."""
-    for span in _SPAN.finditer(text):
-        before_char = text[span.start() - 1 : span.start()]
-        if before_char and (before_char.isalnum() or before_char in "_"):
+    anchors = _ANCHOR if region in ("US", "CA") else _ANCHOR_NATIONAL
+    done = 0
+    for anchor in anchors.finditer(text):
+        if anchor.start() < done:
             continue
-        yield from _numbers_in_span(text, span.start(), span.group(), region)
+        start = anchor.start()
+        limit = max(done, start - 40)
+        while start > limit and text[start - 1] in _SPAN_CHARS:
+            start -= 1
+        while start < anchor.start() and not (text[start].isdigit() or text[start] in "+("):
+            start += 1
+        span = _SPAN.match(text, start)
+        if span is None:
+            continue
+        done = span.end()
+        yield from _numbers_in_span(text, start, span.group(), region)
+
+
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
+def _worth_parsing(span: str, region: str) -> bool:
+    """Digit-group lengths that some phone shape could fit (most dates and amounts do not)."""
+    if span.startswith("+"):
+        return True
+    lengths = [len(g) for g in _DIGIT_GROUP.findall(span)]
+    if 10 in lengths or 11 in lengths:
+        return True
+    for k in range(len(lengths) - 2):
+        if lengths[k] == 3 and lengths[k + 1] == 3 and lengths[k + 2] == 4:
+            return True
+    return region not in ("US", "CA") and "0" in span
 
 
 def _numbers_in_span(text: str, offset: int, span: str, region: str):
+    if not _worth_parsing(span, region):
+        return
     # groups: (digits, start, end, parenthesised) relative to span
     groups = []
     for match in _GROUP.finditer(span):
@@ -147,10 +192,13 @@ def _separator(span: str, groups, j: int) -> str:
     return span[groups[j - 1][2] : groups[j][1]]
 
 
-def _clean_start(span: str, groups, i: int) -> bool:
-    """A number inside a longer run starts after a space or a slash, never after - or ."""
+def _clean_start(text: str, offset: int, span: str, groups, i: int) -> bool:
+    """A number starts after a space or a slash, never inside a word or after - or ."""
     if i == 0:
-        return True
+        last = text[offset - 1] if offset else ""
+        if last.isalnum() or (last and last in "_-/+#$%@\u00a3\u20ac\u00a5"):
+            return False
+        return not (last == "." and offset >= 2 and text[offset - 2].isdigit())
     separator = _separator(span, groups, i)
     return any(c in separator for c in " \u00a0/") or groups[i][3]
 
@@ -163,17 +211,18 @@ def _clean_end(span: str, groups, j: int) -> bool:
 
 
 def _number_at(text, offset, span, groups, i, region, plus):
-    if not _clean_start(span, groups, i):
+    if not _clean_start(text, offset, span, groups, i):
         return None
     before = text[max(0, offset + groups[i][1] - 40) : offset + groups[i][1]]
-    if _is_identifier(before):
-        return None
     if plus:
-        return _international(span, groups, i)
-    first = groups[i][0]
-    if first.startswith("0") and region not in ("US", "CA"):
-        return _national(span, groups, i, region)
-    return _north_american(span, groups, i, before)
+        found = _international(span, groups, i)
+    elif groups[i][0].startswith("0") and region not in ("US", "CA"):
+        found = _national(span, groups, i, region)
+    else:
+        found = _north_american(span, groups, i, before)
+    if found and _is_identifier(before):
+        return None
+    return found
 
 
 def _north_american(span, groups, i, before):

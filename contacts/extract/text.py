@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
 from lxml import etree
 
 # Text in these is never shown to a reader.
@@ -55,15 +54,25 @@ def decode(html: str | bytes) -> str:
     return html.decode("cp1252", "replace")
 
 
+# Comments and processing instructions go at parse time: a reader never sees them.
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+
+
 def parse(html: str | bytes):
     """The page's root element (lxml), or None for an empty or unparseable document."""
     text = _XML_DECLARATION.sub("", decode(html), count=1)
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+        # The plain etree parser: lxml.html's element classes cost a Python call per element.
+        return etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+def text_of(element) -> str:
+    """All text inside an element (what lxml.html calls text_content)."""
+    return "".join(element.itertext())
 
 
 @dataclass(slots=True)
@@ -159,42 +168,38 @@ def _window(before: str, middle: str, after: str, limit: int = 200) -> str:
 def visible_text(root) -> PageText:
     runs: list[Run] = []
     run_of: dict = {}
-    current = Run()
-
-    def add(text: str | None, owner) -> None:
-        if text and not text.isspace():
-            if owner not in run_of:
-                run_of[owner] = len(runs)
-            current.nodes.append(text)
-            current.owners.append(owner)
-
-    def cut() -> None:
-        nonlocal current
-        if current.nodes:
-            current.finish()
-            runs.append(current)
-            current = Run()
-
-    def walk(element, depth: int) -> None:
+    nodes: list[str] = []
+    owners: list = []
+    parents: list = []  # open elements, for the owner of each tail
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
         tag = element.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            return
-        if tag in SKIPPED_TAGS or depth > 200:
-            return
         block = tag in BLOCK_TAGS
-        if block:
-            cut()
-        add(element.text, element)
-        for child in element:
-            walk(child, depth + 1)
-            if child.tail:
-                add(child.tail, element)
-        if block:
-            cut()
-
-    walk(root, 0)
-    cut()
+        if event == "start":
+            parents.append(element)
+            if tag in SKIPPED_TAGS or not isinstance(tag, str):
+                walker.skip_subtree()
+                continue
+            if block and nodes:
+                runs.append(Run(nodes, owners))
+                nodes, owners = [], []
+            text = element.text
+            if text and not text.isspace():
+                nodes.append(text)
+                owners.append(element)
+            continue
+        parents.pop()
+        if block and nodes:
+            runs.append(Run(nodes, owners))
+            nodes, owners = [], []
+        tail = element.tail
+        if tail and parents and not tail.isspace():
+            nodes.append(tail)
+            owners.append(parents[-1])
+    if nodes:
+        runs.append(Run(nodes, owners))
     for index, run in enumerate(runs):
+        run.finish()
         for owner in run.owners:
             if owner not in run_of:
                 run_of[owner] = index
