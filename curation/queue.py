@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -107,7 +108,7 @@ def set_curation_status(
                 .update(curation_status=status, **who)
             )
         if change.queued and kick:
-            kick_worker(model)
+            kick_worker(model, change.queued)
     logger.info(
         "curation status %s on %s: updated=%d queued=%d skipped=%d user=%s",
         status,
@@ -120,17 +121,20 @@ def set_curation_status(
     return change
 
 
-def kick_worker(model: type[models.Model]) -> None:
-    """Ask django-q2 for a tick of the model's workflow now, instead of at the next schedule.
+def kick_worker(model: type[models.Model], queued: int = 1) -> None:
+    """Ask django-q2 for ticks of the model's workflow now, instead of at the next schedule:
+    one per allowed instance when the new work fills several batches, so every worker helps.
 
-    With the ORM broker the task row commits or rolls back with the caller's transaction.
+    With the ORM broker the task rows commit or roll back with the caller's transaction.
     """
     workflow = workflows.for_model(model)
     if workflow is None:
         return
     from django_q.tasks import async_task
 
-    async_task("curation.runner.run_tick", workflow.name, task_name=f"kick {workflow.name}")
+    batches = -(-queued // settings.PAGE_CURATION_SCHEDULER_BATCH_SIZE)
+    for _ in range(max(1, min(settings.PAGE_CURATION_SCHEDULER_MAX_INSTANCES, batches))):
+        async_task("curation.runner.run_tick", workflow.name, task_name=f"kick {workflow.name}")
 
 
 def claim(queryset: models.QuerySet, limit: int) -> tuple[list[Any], Any]:
