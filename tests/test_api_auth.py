@@ -106,5 +106,18 @@ def test_staff_session_put_needs_the_csrf_token(staff, make_pages):
 
 
 def test_openapi_docs_are_served(client, db):
-    assert client.get("/api/v3/openapi.json").status_code == 200
-    assert client.get("/api/v2/openapi.json").status_code == 200
+    assert client.get("/api/v3/docs").status_code == 200
+    schema = client.get("/api/v3/openapi.json").json()
+    assert set(schema["paths"]) >= {
+        "/api/v3/pages/status",
+        "/api/v3/pages",
+        "/api/v3/pages/{page_id}",
+        "/api/v3/contacts",
+        "/api/v3/contacts.csv",
+        "/api/v3/domains",
+        "/api/v3/stats",
+    }
+    put = schema["paths"]["/api/v3/pages/status"]["put"]
+    assert {"200", "401", "422"} <= set(put["responses"])
+    assert schema["components"]["schemas"]["PageStatusIn"]["properties"]["page_ids"]["examples"]
+    assert "/api/v2/pages/status" in client.get("/api/v2/openapi.json").json()["paths"]

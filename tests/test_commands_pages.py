@@ -132,3 +132,20 @@ def test_remove_refuses_without_a_terminal_or_yes(site, monkeypatch):
 def test_remove_unknown_domain(db):
     with pytest.raises(CommandError, match="No domain"):
         run("remove_pages", "--domain", "nowhere.example.com", "--yes")
+
+
+def test_import_shows_progress_on_a_terminal(tmp_path, db):
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    path = tmp_path / "urls.txt"
+    path.write_text("https://a.example.com/\n")
+    out = Terminal()
+    call_command("import_pages", str(path), stdout=out, stderr=StringIO())
+    assert "\r1 lines: 1 created, 0 existing, 0 invalid" in out.getvalue()
+    assert (
+        out.getvalue()
+        .rstrip()
+        .endswith("1 pages created, 0 already present, 0 invalid, 0 duplicate lines.")
+    )
