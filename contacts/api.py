@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from contacts.models import Contact, EmailType
-from pages.api import EXAMPLE_ID, PageOut, Text
+from pages.api import EXAMPLE_ID, PageOut, Pagination, Text, paginate
 from pages.models import Domain, Page
 
 router = Router(tags=["contacts"])
@@ -77,11 +77,6 @@ class ContactFilters(Schema):
     )
 
 
-class Pagination(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10_000_000)
-
-
 class PageDetailOut(PageOut):
     contacts: list[ContactOut]
 
@@ -135,13 +130,7 @@ def filter_contacts(filters: ContactFilters) -> QuerySet:
 
 @router.get("/contacts", response=ContactListOut, summary="List contacts")
 def list_contacts(request, filters: Query[ContactFilters], page: Query[Pagination]):
-    contacts = filter_contacts(filters)
-    return {
-        "count": contacts.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": list(contacts[page.offset : page.offset + page.limit]),
-    }
+    return paginate(filter_contacts(filters), page)
 
 
 class _Echo:
@@ -225,10 +214,6 @@ def list_domains(request, filters: Query[DomainFilters], page: Query[Pagination]
     domains = Domain.objects.order_by("name")
     if filters.q:
         domains = domains.filter(name__icontains=filters.q.strip().lower())
-    items = domains.annotate(page_count=counted(Page), contact_count=counted(Contact))
-    return {
-        "count": domains.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": list(items[page.offset : page.offset + page.limit]),
-    }
+    return paginate(
+        domains.annotate(page_count=counted(Page), contact_count=counted(Contact)), page
+    )

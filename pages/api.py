@@ -128,8 +128,21 @@ class PageFilters(Schema):
     )
     domain: Text | None = Field(None, description="Host name, exactly.", examples=["firm.org"])
     q: Text | None = Field(None, description="Text in the URL or title.", examples=["contact"])
+
+
+class Pagination(Schema):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
+
+
+def paginate(rows: QuerySet, page: Pagination) -> dict[str, Any]:
+    """One page of results and the total: the body of every list endpoint."""
+    return {
+        "count": rows.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": list(rows[page.offset : page.offset + page.limit]),
+    }
 
 
 class PagesCreateIn(Schema):
@@ -270,14 +283,8 @@ def set_pages_status(request, payload: PageStatusIn):
 
 
 @router.get("/pages", response=PageListOut, summary="List pages")
-def list_pages(request, filters: Query[PageFilters]):
-    pages = filter_pages(filters)
-    return {
-        "count": pages.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": list(pages[filters.offset : filters.offset + filters.limit]),
-    }
+def list_pages(request, filters: Query[PageFilters], page: Query[Pagination]):
+    return paginate(filter_pages(filters), page)
 
 
 @router.post(
