@@ -1,5 +1,6 @@
 """People's names: cleaning a written name and deciding whether a text is one."""
 
+import functools
 import re
 import unicodedata
 
@@ -134,10 +135,12 @@ def names_within(text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
+@functools.lru_cache(maxsize=8192)
 def local_part_match(name: str, address: str) -> int:
     """How well a name fits a mailbox: 2 for a surname (or full name) in it, 1 for initials."""
     local = _fold(address.rpartition("@")[0])

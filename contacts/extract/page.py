@@ -4,9 +4,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from . import classify, emails, names, phones, social, structured
 from .results import Extraction, FoundContact
-from .text import collapse, parse, text_of, visible_text
+from .text import collapse, decode, parse, text_of, visible_text
 
 # Which way of finding an address best describes it, when it is found several ways.
 _SOURCE_RANK = {
@@ -27,6 +29,7 @@ _NAME_CLASS_EXCLUDED = (
     "business", "firm", "product", "place", "location", "venue", "event", "course", "program",
     "domain", "host", "class", "tag", "field", "input",
 )  # fmt: skip
+_NO_NAMES = frozenset({"script", "style", "svg", "path", "g", "use", "input", "select", "br"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _EMPHASIS = frozenset({"strong", "b", "dt", "th", "td", "figcaption", "caption", "a", "cite"})
 _CF_PATH = "/cdn-cgi/l/email-protection"
@@ -64,7 +67,8 @@ class Found:
 
 
 def extract(html: str | bytes, url: str) -> Extraction:
-    root = parse(html)
+    source = decode(html)
+    root = parse(source)
     if root is None:
         return Extraction("", [], [], {}, [], [])
     host = (urlsplit(url).hostname or "") if url else ""
@@ -75,7 +79,9 @@ def extract(html: str | bytes, url: str) -> Extraction:
     found_phones = Found()
 
     _scan_text(page_text, order, region, found_emails, found_phones)
-    social_links = _scan_elements(root, order, region, page_text, found_emails, found_phones)
+    social_links = _scan_elements(
+        root, source, order, region, page_text, found_emails, found_phones
+    )
 
     email_list = found_emails.ordered()
     phone_list = found_phones.ordered()
@@ -106,67 +112,58 @@ def _title(root) -> str:
 
 
 def _scan_text(page_text, order, region, found_emails: Found, found_phones: Found) -> None:
-    for run_index, run in enumerate(page_text.runs):
-        text = run.text
-        if "@" in text:
-            for address, start, end in emails.find_in_text(text):
-                first = run.node_at(start)
-                last = run.node_at(end - 1)
-                if first != last and not _split_at_joints(run, first, last):
-                    continue  # two elements ran together; each node is scanned below
-                _add_text(
-                    found_emails,
-                    address,
-                    run,
-                    run_index,
-                    first,
-                    start,
-                    end,
-                    "text",
-                    order,
-                    page_text,
-                )
-            if len(run.nodes) > 1:
-                # An address inside one node that the joined text glued to a neighbour.
-                for node_index, node in enumerate(run.nodes):
-                    if "@" not in node:
-                        continue
-                    base = run.starts[node_index]
-                    for address, start, end in emails.find_in_text(node):
-                        if address not in found_emails.occurrences:
-                            _add_text(
-                                found_emails, address, run, run_index, node_index,
-                                base + start, base + end, "text", order, page_text,
-                            )  # fmt: skip
-        if emails.might_be_obfuscated(text):
-            for address, start, end in emails.find_obfuscated(text):
+    all_text = page_text.text
+    email_runs = []
+    at = all_text.find("@")
+    while at != -1:
+        run_index = page_text.run_at(at)[0]
+        if not email_runs or email_runs[-1] != run_index:
+            email_runs.append(run_index)
+        at = all_text.find("@", at + 1)
+    for run_index in email_runs:
+        _emails_in_run(page_text, run_index, order, found_emails)
+    if emails.might_be_obfuscated(all_text):
+        for run_index, run in enumerate(page_text.runs):
+            if not emails.might_be_obfuscated(run.text):
+                continue
+            for address, start, end in emails.find_obfuscated(run.text):
                 first = run.node_at(start)
                 _add_text(
-                    found_emails,
-                    address,
-                    run,
-                    run_index,
-                    first,
-                    start,
-                    end,
-                    "obfuscated",
-                    order,
-                    page_text,
-                )
-        spaced = run.spaced
-        if phones.might_hold_number(spaced):
-            for number, start, end in phones.find_in_text(spaced, region):
-                node_index = run.node_at(start, spaced=True)
-                element = run.owners[node_index]
-                found_phones.add(
-                    number,
-                    Occurrence(
-                        element,
-                        (order.get(element, 0), start),
-                        "text",
-                        page_text.context(run_index, start, end, spaced=True),
-                    ),
-                )
+                    found_emails, address, run, run_index, first, start, end, "obfuscated",
+                    order, page_text,
+                )  # fmt: skip
+    for number, start, end in phones.find_in_text(page_text.spaced, region):
+        run_index, offset = page_text.run_at(start, spaced=True)
+        run = page_text.runs[run_index]
+        element = run.owners[run.node_at(offset, spaced=True)]
+        context = page_text.context(run_index, offset, offset + end - start, spaced=True)
+        found_phones.add(
+            number, Occurrence(element, (order.get(element, 0), offset), "text", context)
+        )
+
+
+def _emails_in_run(page_text, run_index: int, order, found_emails: Found) -> None:
+    run = page_text.runs[run_index]
+    for address, start, end in emails.find_in_text(run.text):
+        first = run.node_at(start)
+        last = run.node_at(end - 1)
+        if first != last and not _split_at_joints(run, first, last):
+            continue  # two elements ran together; each node is scanned below
+        _add_text(
+            found_emails, address, run, run_index, first, start, end, "text", order, page_text
+        )
+    if len(run.nodes) > 1:
+        # An address inside one node that the joined text glued to a neighbour.
+        for node_index, node in enumerate(run.nodes):
+            if "@" not in node:
+                continue
+            base = run.starts[node_index]
+            for address, start, end in emails.find_in_text(node):
+                if address not in found_emails.occurrences:
+                    _add_text(
+                        found_emails, address, run, run_index, node_index,
+                        base + start, base + end, "text", order, page_text,
+                    )  # fmt: skip
 
 
 def _split_at_joints(run, first: int, last: int) -> bool:
@@ -193,51 +190,76 @@ def _add_text(found, address, run, run_index, node_index, start, end, source, or
     )
 
 
+# XPath runs in C: the few elements that matter are picked out without a Python loop over all.
+_CLOUDFLARE = etree.XPath("//*[@data-cfemail]")
+_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_ATTRIBUTES_WITH_AT = etree.XPath("//@*[contains(., '@')]")
+
+
 def _scan_elements(
-    root, order, region, page_text, found_emails: Found, found_phones: Found
+    root, source, order, region, page_text, found_emails: Found, found_phones: Found
 ) -> list[str]:
     social_links: list[str] = []
     seen_social: set[str] = set()
-    for element in root.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
+    for element in root.iter("a", "area"):
+        href = element.get("href")
+        if not href:
             continue
-        if tag == "script":
-            _scan_script(element, order, region, found_emails, found_phones)
-            continue
-        attributes = element.attrib
-        if not attributes:
-            continue
+        href = href.strip()
         position = (order.get(element, 0), -1)
-        href = attributes.get("href")
-        if href:
-            _scan_href(
-                element, href.strip(), position, region, page_text, found_emails, found_phones
-            )
-            if tag == "a":
-                link = social.profile_url(href)
-                if link and link.lower() not in seen_social:
-                    seen_social.add(link.lower())
-                    social_links.append(link)
-        cf = attributes.get("data-cfemail")
-        if cf:
-            address = emails.decode_cloudflare(cf)
-            if address:
-                context = page_text.element_context(element)
-                found_emails.add(address, Occurrence(element, position, "cloudflare", context))
-        itemprop = attributes.get("itemprop")
-        if itemprop:
-            _scan_itemprop(
-                element, itemprop, position, region, page_text, found_emails, found_phones
-            )
-        for name, value in attributes.items():
-            if "@" not in value or name in ("href", "src", "srcset", "style", "placeholder"):
-                continue
-            if name in _READ_ATTRIBUTES or name.startswith("data-"):
-                for address, _, _ in emails.find_in_text(value):
-                    context = page_text.element_context(element)
-                    found_emails.add(address, Occurrence(element, position, "attribute", context))
+        _scan_href(element, href, position, region, page_text, found_emails, found_phones)
+        if element.tag == "a":
+            link = social.profile_url(href)
+            if link and link.lower() not in seen_social:
+                seen_social.add(link.lower())
+                social_links.append(link)
+    for element in _CLOUDFLARE(root) if "data-cfemail" in source else ():
+        address = emails.decode_cloudflare(element.get("data-cfemail"))
+        if address:
+            position = (order.get(element, 0), -1)
+            context = page_text.element_context(element)
+            found_emails.add(address, Occurrence(element, position, "cloudflare", context))
+    for element in _ITEMPROPS(root) if "itemprop" in source else ():
+        position = (order.get(element, 0), -1)
+        _scan_itemprop(
+            element,
+            element.get("itemprop"),
+            position,
+            region,
+            page_text,
+            found_emails,
+            found_phones,
+        )
+    for element in root.iter("script"):
+        _scan_script(element, order, region, found_emails, found_phones)
+    for value in _ATTRIBUTES_WITH_AT(root) if _at_sign_in_a_tag(source) else ():
+        name = value.attrname
+        if name not in _READ_ATTRIBUTES and not name.startswith("data-"):
+            continue
+        element = value.getparent()
+        position = (order.get(element, 0), -1)
+        for address, _, _ in emails.find_in_text(str(value)):
+            context = page_text.element_context(element)
+            found_emails.add(address, Occurrence(element, position, "attribute", context))
     return social_links
+
+
+_DENSITY = re.compile(r"\d{1,2}(?:\.\d{1,2})?x\b")
+
+
+def _at_sign_in_a_tag(source: str) -> bool:
+    """Whether any @ sits inside a tag, other than image densities (logo@2x.png)."""
+    at = source.find("@")
+    for _ in range(300):  # bounded work on hostile pages: past that, look at the attributes
+        if at == -1:
+            return False
+        window = max(0, at - 2000)
+        in_tag = source.rfind("<", window, at) > source.rfind(">", window, at)
+        mailto = "mailto:" in source[max(0, at - 80) : at]
+        if in_tag and not mailto and not _DENSITY.match(source, at + 1):
+            return True
+        at = source.find("@", at + 1)
+    return True
 
 
 def _scan_href(element, href, position, region, page_text, found_emails, found_phones) -> None:
@@ -416,12 +438,12 @@ def _name_in_card(card, address: str, own_names: dict, strict: bool):
 def _own_names(element) -> list[tuple[str, int]]:
     """Names an element itself shows: (name, rank), lower ranks more trustworthy."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in ("script", "style"):
+    if tag in _NO_NAMES or not isinstance(tag, str):
         return []
     priority = _name_priority(element)
     texts = []
     if priority < 3:
-        texts.append(text_of(element))
+        texts.append(text_of(element) if len(element) else element.text or "")
     else:
         texts.extend(t for t in (element.text, element.tail) if t)
     if tag == "img" and element.get("alt"):
@@ -429,8 +451,8 @@ def _own_names(element) -> list[tuple[str, int]]:
         priority = min(priority, 2)
     found = []
     for text in texts:
-        if len(text) > 200 or not text.strip():
-            continue
+        if len(text) > 200 or "@" in text or text.lower() == text:
+            continue  # too long, an address, or nothing capitalised
         name = names.clean_name(text)
         if names.looks_like_name(name):
             found.append((name, priority))

@@ -117,27 +117,46 @@ def might_hold_number(text: str) -> bool:
     return _SEVEN_DIGITS.search(text) is not None
 
 
-# Every phone holds one of these; most dates, prices and IDs hold none, so the span logic below
-# runs only where it can matter.
-_ANCHOR = re.compile(r"\d{3}[ .\-\u00a0\u2010\u2011\u2013]\d{4}|\d{10}|\+[ \u00a0]?\d")
-_ANCHOR_NATIONAL = re.compile(
-    r"\d{3}[ .\-\u00a0\u2010\u2011\u2013]\d{4}|\d{10}|\+[ \u00a0]?\d|(?<!\d)\(?0\d"
-)
+# Every phone holds one of these shapes once its digits are written as 0 and its separators as
+# "-"; most dates, prices and IDs hold none. Found with bytes.find (C speed, no regex), so the
+# span logic below runs only where a phone can be.
+_SQUASH = bytes.maketrans(b"0123456789 .", b"0000000000--")
+_WIDE_SEPARATORS = ("\u00a0", "\u2010", "\u2011", "\u2013")
+_ANCHORS = (b"000-0000", b"0000000", b"+0", b"+-0")
+_NATIONAL_ANCHORS = (*_ANCHORS, b"00-00-00", b"0000-0000")
 _SPAN_CHARS = frozenset("0123456789 \u00a0().-/\u2010\u2011\u2013+")
+
+
+def _anchor_positions(text: str, region: str) -> list[int]:
+    for separator in _WIDE_SEPARATORS:
+        if separator in text:
+            text = text.replace(separator, " ")
+    squashed = text.encode("ascii", "replace").translate(_SQUASH)
+    positions = []
+    for anchor in _NATIONAL_ANCHORS if region not in ("US", "CA") else _ANCHORS:
+        at = squashed.find(anchor)
+        while at != -1:
+            # "000-0000" stands for exactly 3 then 4 digits: not a ZIP+4 (80304-1234).
+            if anchor != b"000-0000" or (
+                squashed[at - 1 : at] != b"0" and squashed[at + 8 : at + 9] != b"0"
+            ):
+                positions.append(at)
+            at = squashed.find(anchor, at + len(anchor))
+    positions.sort()
+    return positions
 
 
 def find_in_text(text: str, region: str):
     """(E.164, start, end) for each phone number written in the text."""
-    anchors = _ANCHOR if region in ("US", "CA") else _ANCHOR_NATIONAL
     done = 0
-    for anchor in anchors.finditer(text):
-        if anchor.start() < done:
+    for position in _anchor_positions(text, region):
+        if position < done:
             continue
-        start = anchor.start()
+        start = position
         limit = max(done, start - 40)
         while start > limit and text[start - 1] in _SPAN_CHARS:
             start -= 1
-        while start < anchor.start() and not (text[start].isdigit() or text[start] in "+("):
+        while start < position and not (text[start].isdigit() or text[start] in "+("):
             start += 1
         span = _SPAN.match(text, start)
         if span is None:

@@ -53,6 +53,9 @@ def profile_url(href: str) -> str | None:
     lowered = href[:12].lower()
     if not lowered.startswith(("http://", "https://")):
         return None
+    host = href.split("/", 3)[2] if href.count("/") >= 2 else ""
+    if not _network(host.rpartition("@")[2]):
+        return None  # most links: no need to take the address apart
     try:
         parts = urlsplit(href)
     except ValueError:

@@ -1,5 +1,6 @@
 """Decoding and parsing a page, and walking its visible text node by node."""
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -117,6 +118,17 @@ class Run:
 class PageText:
     runs: list[Run]
     run_of: dict  # element -> index of the first run holding its own text
+    # All runs in one string each, a newline between runs: one regex pass over the page.
+    text: str = ""
+    spaced: str = ""
+    text_starts: list[int] = field(default_factory=list)
+    spaced_starts: list[int] = field(default_factory=list)
+
+    def run_at(self, offset: int, spaced: bool = False) -> tuple[int, int]:
+        """(run index, offset inside that run) for an offset into `text` or `spaced`."""
+        starts = self.spaced_starts if spaced else self.text_starts
+        index = bisect.bisect_right(starts, offset) - 1
+        return index, offset - starts[index]
 
     def context(self, run_index: int, start: int, end: int, spaced: bool = False) -> str:
         run = self.runs[run_index]
@@ -172,15 +184,17 @@ def visible_text(root) -> PageText:
     owners: list = []
     parents: list = []  # open elements, for the owner of each tail
     walker = etree.iterwalk(root, events=("start", "end"))
+    skip = walker.skip_subtree
+    push = parents.append
+    pop = parents.pop
     for event, element in walker:
-        tag = element.tag
-        block = tag in BLOCK_TAGS
         if event == "start":
-            parents.append(element)
+            push(element)
+            tag = element.tag
             if tag in SKIPPED_TAGS or not isinstance(tag, str):
-                walker.skip_subtree()
+                skip()
                 continue
-            if block and nodes:
+            if nodes and tag in BLOCK_TAGS:
                 runs.append(Run(nodes, owners))
                 nodes, owners = [], []
             text = element.text
@@ -188,8 +202,8 @@ def visible_text(root) -> PageText:
                 nodes.append(text)
                 owners.append(element)
             continue
-        parents.pop()
-        if block and nodes:
+        pop()
+        if nodes and element.tag in BLOCK_TAGS:
             runs.append(Run(nodes, owners))
             nodes, owners = [], []
         tail = element.tail
@@ -198,12 +212,26 @@ def visible_text(root) -> PageText:
             owners.append(parents[-1])
     if nodes:
         runs.append(Run(nodes, owners))
+    text_starts = []
+    spaced_starts = []
+    text_at = spaced_at = 0
     for index, run in enumerate(runs):
         run.finish()
+        text_starts.append(text_at)
+        spaced_starts.append(spaced_at)
+        text_at += len(run.text) + 1
+        spaced_at += len(run.spaced) + 1
         for owner in run.owners:
             if owner not in run_of:
                 run_of[owner] = index
-    return PageText(runs, run_of)
+    return PageText(
+        runs,
+        run_of,
+        "\n".join(run.text for run in runs),
+        "\n".join(run.spaced for run in runs),
+        text_starts,
+        spaced_starts,
+    )
 
 
 def word_set(words: str) -> frozenset[str]:
