@@ -34,6 +34,6 @@ page_extraction = register(
         name=PAGE_EXTRACTION,
         model_label="pages.Page",
         process=process_page,
-        concurrency_key=lambda page: page.domain_id,
+        concurrency_field="domain_id",
     )
 )

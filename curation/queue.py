@@ -5,13 +5,15 @@ swap); the number of rows it changed is the truth about what happened.
 """
 
 import logging
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from curation import workflows
@@ -137,22 +139,39 @@ def kick_worker(model: type[models.Model], queued: int = 1) -> None:
         async_task("curation.runner.run_tick", workflow.name, task_name=f"kick {workflow.name}")
 
 
-def claim(queryset: models.QuerySet, limit: int) -> tuple[list[Any], Any]:
+# How far down the queue a claim looks for rows whose key still has a free slot.
+CLAIM_WINDOW_PER_ROW = 20
+
+
+def claim(
+    queryset: models.QuerySet,
+    limit: int,
+    *,
+    per_key_field: str | None = None,
+    per_key_limit: int = 0,
+) -> tuple[list[Any], Any]:
     """Take up to `limit` Queued rows no other worker holds; returns (pks, lease).
 
     One short transaction: SELECT … FOR UPDATE SKIP LOCKED, then mark them Processing with a
     lease (the claim time). Other workers skip the locked rows and find different ones.
+    With `per_key_field`, a claim never brings the Processing rows sharing a value of that
+    field (a domain) above `per_key_limit`, counting every worker's rows: claims of one model
+    then take turns (a transaction-scoped advisory lock), so two cannot both fill a slot.
+    Returns no rows when the queue is empty or every queued key is at its limit.
     """
     if limit <= 0:
         return [], None
     lease = timezone.now()
     with transaction.atomic():
-        pks = list(
-            queryset.filter(processing_status=QUEUED)
-            .order_by("queued_at")
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)[:limit]
-        )
+        queued = queryset.filter(processing_status=QUEUED).order_by("queued_at", "pk")
+        if per_key_field and per_key_limit > 0:
+            pks = _claim_per_key(queryset, queued, limit, per_key_field, per_key_limit)
+        else:
+            pks = list(
+                queued.select_for_update(skip_locked=True, of=("self",)).values_list(
+                    "pk", flat=True
+                )[:limit]
+            )
         if not pks:
             return [], None
         queryset.model._default_manager.filter(pk__in=pks, processing_status=QUEUED).update(
@@ -161,6 +180,41 @@ def claim(queryset: models.QuerySet, limit: int) -> tuple[list[Any], Any]:
             processing_attempts=F("processing_attempts") + 1,
         )
     return pks, lease
+
+
+def _claim_per_key(queryset, queued, limit: int, field: str, per_key: int) -> list[Any]:
+    model = queryset.model
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(model._meta.label)])
+    busy = Counter(
+        dict(
+            model._default_manager.filter(processing_status=PROCESSING)
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values_list(field, "n")
+        )
+    )
+    # Read a window of the queue without locking it, choose rows whose key has a free slot,
+    # then lock only those (skipping any a concurrent selection holds).
+    chosen = []
+    for pk, key in queued.values_list("pk", field)[: limit * CLAIM_WINDOW_PER_ROW]:
+        if busy[key] < per_key:
+            busy[key] += 1
+            chosen.append(pk)
+            if len(chosen) == limit:
+                break
+    if not chosen:
+        return []
+    return list(
+        queued.filter(pk__in=chosen)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+    )
+
+
+def _lock_key(label: str) -> int:
+    return zlib.crc32(f"claim:{label}".encode()) & 0x7FFFFFFF
 
 
 def finish(model: type[models.Model], pk: Any, lease: Any, **fields: Any) -> bool:
@@ -188,20 +242,6 @@ def fail(model: type[models.Model], pk: Any, lease: Any, message: str, **fields:
             processing_error=truncate_error(message),
             processing_finished_at=timezone.now(),
             **fields,
-        )
-        == 1
-    )
-
-
-def release(model: type[models.Model], pk: Any, lease: Any) -> bool:
-    """Give a claimed row back to the queue untouched (the runner could not start it in time)."""
-    return (
-        model._default_manager.filter(
-            pk=pk, processing_status=PROCESSING, processing_started_at=lease
-        ).update(
-            processing_status=QUEUED,
-            processing_started_at=None,
-            processing_attempts=F("processing_attempts") - 1,
         )
         == 1
     )

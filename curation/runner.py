@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import zlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
@@ -37,7 +37,6 @@ class TickResult:
     completed: int = 0
     failed: int = 0
     lost: int = 0  # finished work whose lease had been taken away (nothing written)
-    released: int = 0
     requeued_expired: int = 0
     failed_expired: int = 0
     seconds: float = 0.0
@@ -136,51 +135,31 @@ def _drain_on(
     per_key: int,
 ) -> None:
     model = workflow.model
-    lease_seconds = settings.PAGE_PROCESSING_LEASE_SECONDS
-    key_of = workflow.concurrency_key or (lambda row: row.pk)
-    waiting: dict[Any, deque] = {}  # key -> claimed rows waiting for a free slot of their key
-    running: Counter = Counter()
-    inflight: dict[Future, Any] = {}
-    queue_empty = False
+    queryset = model._default_manager.all()
+    inflight: set[Future] = set()
+    claimable = True  # the queue may hold rows we are allowed to take
     while True:
-        n_waiting = sum(len(rows) for rows in waiting.values())
-        if not queue_empty and time.monotonic() < deadline and len(inflight) + n_waiting < threads:
-            pks, lease = queue.claim(model._default_manager.all(), batch_size)
+        room = threads - len(inflight)
+        # Claim while there is room: a full batch, or whatever fits once half the pool is free.
+        if claimable and time.monotonic() < deadline and room >= min(batch_size, threads / 2):
+            pks, lease = queue.claim(
+                queryset,
+                min(batch_size, room),
+                per_key_field=workflow.concurrency_field,
+                per_key_limit=per_key,
+            )
             if pks:
                 result.claimed += len(pks)
                 rows = model._default_manager.filter(pk__in=pks)
                 if workflow.select_related:
                     rows = rows.select_related(*workflow.select_related)
-                for row in rows:
-                    waiting.setdefault(key_of(row), deque()).append((row, lease))
-            else:
-                queue_empty = True
-        # Start every waiting row whose key has a free slot.
-        for key in list(waiting):
-            rows = waiting[key]
-            while rows and running[key] < per_key and len(inflight) < threads:
-                row, lease = rows.popleft()
-                if (timezone.now() - lease).total_seconds() > lease_seconds * 0.8:
-                    # Waited so long that its lease is about to expire: give it back.
-                    result.released += queue.release(model, row.pk, lease)
-                    continue
-                running[key] += 1
-                inflight[pool.submit(process_row, workflow, row, lease)] = key
-            if not rows:
-                del waiting[key]
-        if time.monotonic() >= deadline:
-            for rows in waiting.values():
-                for row, lease in rows:
-                    result.released += queue.release(model, row.pk, lease)
-            waiting.clear()
-        if not inflight:
-            if waiting or not (queue_empty or time.monotonic() >= deadline):
+                inflight.update(pool.submit(process_row, workflow, row, lease) for row in rows)
                 continue
+            claimable = False
+        if not inflight:
             return
-        # Wake up when a row finishes; while work remains queued, poll so the pool stays full.
-        done, _ = wait(inflight, timeout=None if queue_empty else 0.05, return_when=FIRST_COMPLETED)
+        done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
         for future in done:
-            running[inflight.pop(future)] -= 1
             outcome = future.result()
             if outcome == "complete":
                 result.completed += 1
@@ -188,9 +167,8 @@ def _drain_on(
                 result.failed += 1
             else:
                 result.lost += 1
-        if done and queue_empty and not waiting:
-            # Rows may have been queued while we worked: look again now that there is room.
-            queue_empty = False
+        # A finished row frees a slot of its key, and rows may have been queued meanwhile.
+        claimable = True
 
 
 def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:

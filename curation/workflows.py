@@ -19,8 +19,9 @@ class Workflow:
     # process(row) -> dict of extra fields to store when the row is marked Complete.
     # Raising marks the row Error with the exception's message.
     process: Callable[[Any], dict[str, Any]]
-    # The key rows are throttled by (e.g. the page's domain); None means no per-key limit.
-    concurrency_key: Callable[[Any], Any] | None = None
+    # The column rows are throttled by (e.g. "domain_id"): at most FETCH_PER_DOMAIN_CONCURRENCY
+    # rows with the same value are Processing at once, across all workers. None: no limit.
+    concurrency_field: str | None = None
     # Related objects process() needs, fetched with the claimed rows in one query.
     select_related: tuple[str, ...] = field(default_factory=tuple)
 

@@ -49,7 +49,7 @@ def workflow_for(recorder) -> Workflow:
         name="test_pages",
         model_label="pages.Page",
         process=recorder,
-        concurrency_key=lambda page: page.domain_id,
+        concurrency_field="domain_id",
     )
 
 
@@ -112,6 +112,36 @@ def test_per_domain_limit_is_never_exceeded():
     runner.tick(workflow_for(recorder), batch_size=10, threads=16, per_key=2, budget_seconds=30)
     assert counts() == {ProcessingStatus.COMPLETE: 30}
     assert max(recorder.peak.values()) == 2
+
+
+def test_per_domain_limit_holds_across_runners():
+    queue_pages(40, domains=2)
+    recorder = Recorder(delay=0.02)
+    workflow = workflow_for(recorder)
+
+    def run():
+        runner.tick(workflow, threads=8, per_key=2, budget_seconds=30, max_instances=2)
+        connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counts() == {ProcessingStatus.COMPLETE: 40}
+    assert set(recorder.calls.values()) == {1}
+    assert max(recorder.peak.values()) == 2  # two processes, still two per domain
+
+
+def test_claim_skips_keys_at_their_limit_and_takes_other_keys():
+    queue_pages(10, domains=2)
+    first, _ = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)
+    assert len(first) == 4  # two per domain
+    again, _ = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)
+    assert again == []  # both domains busy
+    Page.objects.filter(pk=first[0]).update(processing_status=ProcessingStatus.COMPLETE)
+    freed, _ = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)
+    assert len(freed) == 1
 
 
 def test_a_failing_page_becomes_error_and_the_others_complete():
@@ -226,11 +256,3 @@ def test_work_queued_during_a_tick_is_picked_up_by_it():
 
     runner.tick(Workflow("late", "pages.Page", process), budget_seconds=30)
     assert counts() == {ProcessingStatus.COMPLETE: 5}
-
-
-def test_release_gives_a_claimed_row_back_without_spending_an_attempt():
-    queue_pages(1)
-    pks, lease = queue.claim(Page.objects.all(), 1)
-    assert queue.release(Page, pks[0], lease)
-    page = Page.objects.get()
-    assert (page.processing_status, page.processing_attempts) == (ProcessingStatus.QUEUED, 0)
