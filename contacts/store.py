@@ -69,12 +69,16 @@ def store_contacts(page, found: Iterable) -> Stored:
         else:
             by_phone.setdefault(phone, row)
     stored = Stored()
+    # Each value as its column's field would send it (UUIDs and datetimes differ per database).
+    prep = [Contact._meta.get_field(c.strip()).get_db_prep_value for c in COLUMNS.split(",")]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, rows in ((UPSERT_BY_EMAIL, by_email), (UPSERT_BY_PHONE, by_phone)):
             if not rows:
                 continue
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(rows))
-            params = [value for row in rows.values() for value in row]
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(prep)) + ")"] * len(rows))
+            params = [
+                to_db(value, connection) for row in rows.values() for to_db, value in zip(prep, row)
+            ]
             cursor.execute(sql.format(values=placeholders), params)
             for (created,) in cursor.fetchall():
                 if created:
