@@ -77,7 +77,9 @@ def store_contacts(page, found: Iterable) -> Stored:
                 continue
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(prep)) + ")"] * len(rows))
             params = [
-                to_db(value, connection) for row in rows.values() for to_db, value in zip(prep, row)
+                to_db(value, connection)
+                for row in rows.values()
+                for to_db, value in zip(prep, row, strict=True)
             ]
             cursor.execute(sql.format(values=placeholders), params)
             for (created,) in cursor.fetchall():
