@@ -41,7 +41,7 @@ class Occurrence:
     element: object
     order: tuple[int, int]
     source: str
-    context: str = ""
+    where: tuple | None = None  # (run index, start, end, spaced) for text found in a run
     visible: bool = True  # found in the page body, so it sits in a card or row
 
 
@@ -73,8 +73,8 @@ def extract(html: str | bytes, url: str) -> Extraction:
         return Extraction("", [], [], {}, [], [])
     host = (urlsplit(url).hostname or "") if url else ""
     region = phones.page_region(url or "", root.get("lang") or "")
-    order = {element: index for index, element in enumerate(root.iter())}
     page_text = visible_text(root)
+    order = page_text.order
     found_emails = Found()
     found_phones = Found()
 
@@ -136,9 +136,9 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
         run_index, offset = page_text.run_at(start, spaced=True)
         run = page_text.runs[run_index]
         element = run.owners[run.node_at(offset, spaced=True)]
-        context = page_text.context(run_index, offset, offset + end - start, spaced=True)
+        where = (run_index, offset, offset + end - start, True)
         found_phones.add(
-            number, Occurrence(element, (order.get(element, 0), offset), "text", context)
+            number, Occurrence(element, (order.get(element, 0), offset), "text", where)
         )
 
 
@@ -185,7 +185,7 @@ def _add_text(found, address, run, run_index, node_index, start, end, source, or
             element,
             (order.get(element, 0), start),
             source,
-            page_text.context(run_index, start, end),
+            (run_index, start, end, False),
         ),
     )
 
@@ -217,8 +217,7 @@ def _scan_elements(
         address = emails.decode_cloudflare(element.get("data-cfemail"))
         if address:
             position = (order.get(element, 0), -1)
-            context = page_text.element_context(element)
-            found_emails.add(address, Occurrence(element, position, "cloudflare", context))
+            found_emails.add(address, Occurrence(element, position, "cloudflare"))
     for element in _ITEMPROPS(root) if "itemprop" in source else ():
         position = (order.get(element, 0), -1)
         _scan_itemprop(
@@ -239,8 +238,7 @@ def _scan_elements(
         element = value.getparent()
         position = (order.get(element, 0), -1)
         for address, _, _ in emails.find_in_text(str(value)):
-            context = page_text.element_context(element)
-            found_emails.add(address, Occurrence(element, position, "attribute", context))
+            found_emails.add(address, Occurrence(element, position, "attribute"))
     return social_links
 
 
@@ -267,21 +265,18 @@ def _scan_href(element, href, position, region, page_text, found_emails, found_p
     if scheme.startswith("mailto:"):
         recipients, copied = emails.parse_mailto(href)
         link_text = collapse(text_of(element))
-        context = page_text.element_context(element)
         for address in recipients + copied:
-            found_emails.add(address, Occurrence(element, position, "mailto", context))
+            found_emails.add(address, Occurrence(element, position, "mailto"))
         if len(recipients) == 1 and link_text and "@" not in link_text:
             found_emails.name(recipients[0], link_text, 1)
     elif scheme.startswith(("tel:", "sms:", "callto:")):
         number = phones.parse_tel_href(href, region)
         if number:
-            context = page_text.element_context(element)
-            found_phones.add(number, Occurrence(element, position, "tel", context))
+            found_phones.add(number, Occurrence(element, position, "tel"))
     elif _CF_PATH in href and "#" in href:
         address = emails.decode_cloudflare(href.rsplit("#", 1)[1])
         if address:
-            context = page_text.element_context(element)
-            found_emails.add(address, Occurrence(element, position, "cloudflare", context))
+            found_emails.add(address, Occurrence(element, position, "cloudflare"))
 
 
 def _scan_itemprop(
@@ -295,18 +290,17 @@ def _scan_itemprop(
         value = text_of(element)
     if not value:
         return
-    context = page_text.element_context(element)
     if "email" in props:
         value = value.strip()
         if value.lower().startswith("mailto:"):
             value = value[7:]
         address = emails.clean(re.sub(r"\s+", "", value))
         if address:
-            found_emails.add(address, Occurrence(element, position, "microdata", context))
+            found_emails.add(address, Occurrence(element, position, "microdata"))
     if "telephone" in props:
         number = phones.parse(value, region)
         if number:
-            found_phones.add(number, Occurrence(element, position, "microdata", context))
+            found_phones.add(number, Occurrence(element, position, "microdata"))
 
 
 def _scan_script(element, order, region, found_emails: Found, found_phones: Found) -> None:
@@ -323,9 +317,9 @@ def _scan_script(element, order, region, found_emails: Found, found_phones: Foun
             for contact in stated:
                 numbers = [n for n in (phones.parse(p, region) for p in contact.phones) if n]
                 for number in numbers:
-                    found_phones.add(number, Occurrence(element, position, "jsonld", "", False))
+                    found_phones.add(number, Occurrence(element, position, "jsonld", None, False))
                 for address in contact.emails:
-                    found_emails.add(address, Occurrence(element, position, "jsonld", "", False))
+                    found_emails.add(address, Occurrence(element, position, "jsonld", None, False))
                     if contact.name:
                         found_emails.name(address, contact.name, 0)
                     if numbers and len(contact.emails) == 1:
@@ -334,7 +328,7 @@ def _scan_script(element, order, region, found_emails: Found, found_phones: Foun
     if "@" not in body and "\\u0040" not in body and "&#64;" not in body:
         return
     for address, _, _ in emails.find_in_text(emails.unescape_script(body)):
-        found_emails.add(address, Occurrence(element, position, "script", "", False))
+        found_emails.add(address, Occurrence(element, position, "script", None, False))
 
 
 def _ancestors(element):
@@ -500,7 +494,7 @@ def _contacts(email_list, phone_list, found_emails: Found, found_phones: Found, 
         if phone:
             tied.add(phone)
         best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
-        context = next((o.context for o in occurrences if o.context), "")
+        context = _context(occurrences, page_text)
         contacts.append(
             FoundContact(
                 email=address,
@@ -516,6 +510,18 @@ def _contacts(email_list, phone_list, found_emails: Found, found_phones: Found, 
             continue
         occurrences = found_phones.occurrences[number]
         best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
-        context = next((o.context for o in occurrences if o.context), "")
+        context = _context(occurrences, page_text)
         contacts.append(FoundContact("", number, "", "", best.source, context[:200]))
     return contacts
+
+
+def _context(occurrences, page_text) -> str:
+    """Visible text around the first occurrence that has any."""
+    for occurrence in sorted(occurrences, key=lambda o: o.order):
+        if occurrence.where is not None:
+            return page_text.context(*occurrence.where)
+        if occurrence.visible:
+            context = page_text.element_context(occurrence.element)
+            if context:
+                return context
+    return ""
