@@ -14,6 +14,26 @@ class Domain(CurationModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=253, unique=True, help_text="Host name, lowercased.")
+    # Sitemap import options (SPEC section 7), read when the domain is processed.
+    sitemap_url_pattern = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="A regular expression page URLs must contain to be imported; empty takes all.",
+    )
+    sitemap_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Most pages to import from the sitemaps; empty uses the "
+        "SITEMAP_MAX_PAGES_PER_DOMAIN setting.",
+    )
+    auto_select_contact_pages = models.BooleanField(
+        default=False,
+        help_text="Select the imported contact, team and about pages for extraction at once.",
+    )
+    pages_imported = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pages the last sitemap import created."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
