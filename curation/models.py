@@ -39,7 +39,8 @@ class CurationModel(models.Model):
     curation_status = models.CharField(
         max_length=16, choices=CurationStatus.choices, default=CurationStatus.NEW, db_index=True
     )
-    processing_status = models.CharField(
+    # NULL, not "", means "never queued" (SPEC section 1): the queue states are four values.
+    processing_status = models.CharField(  # noqa: DJ001
         max_length=16, choices=ProcessingStatus.choices, null=True, blank=True, db_index=True
     )
     processing_error = models.TextField(blank=True, default="")
