@@ -85,8 +85,11 @@ def extract(html: str | bytes, url: str) -> Extraction:
 
     email_list = found_emails.ordered()
     phone_list = found_phones.ordered()
-    _find_names(found_emails, page_text)
-    contacts = _contacts(email_list, phone_list, found_emails, found_phones, page_text, host)
+    lengths: dict = {}  # element -> length of the text inside it
+    _find_names(found_emails, lengths)
+    contacts = _contacts(
+        email_list, phone_list, found_emails, found_phones, page_text, host, lengths
+    )
     return Extraction(
         title=_title(root),
         emails=email_list,
@@ -373,8 +376,7 @@ def _cards(found: Found, personal_only: bool, lengths: dict) -> dict:
     return cards
 
 
-def _find_names(found: Found, page_text) -> None:
-    lengths: dict = {}
+def _find_names(found: Found, lengths: dict) -> None:
     own_names: dict = {}
     cards = _cards(found, personal_only=True, lengths=lengths)
     for address, elements in cards.items():
@@ -471,8 +473,9 @@ def _name_priority(element) -> int:
     return 3
 
 
-def _contacts(email_list, phone_list, found_emails: Found, found_phones: Found, page_text, host):
-    lengths: dict = {}
+def _contacts(
+    email_list, phone_list, found_emails: Found, found_phones: Found, page_text, host, lengths
+):
     cards = _cards(found_emails, personal_only=False, lengths=lengths)
     phone_elements: dict = {}
     for number in phone_list:

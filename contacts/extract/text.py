@@ -86,21 +86,27 @@ class Run:
 
     nodes: list[str] = field(default_factory=list)
     owners: list = field(default_factory=list)  # the element each node's text belongs to
-    starts: list[int] = field(default_factory=list)  # offset of each node in `text`
     text: str = ""
     spaced: str = ""
-    spaced_starts: list[int] = field(default_factory=list)
+    _starts: list[int] | None = None
+    _spaced_starts: list[int] | None = None
 
     def finish(self) -> None:
-        pos = 0
-        spaced_pos = 0
-        for node in self.nodes:
-            self.starts.append(pos)
-            self.spaced_starts.append(spaced_pos)
-            pos += len(node)
-            spaced_pos += len(node) + 1
         self.text = "".join(self.nodes)
         self.spaced = " ".join(self.nodes)
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset of each node in `text` (worked out only for the few runs that need it)."""
+        if self._starts is None:
+            self._starts = _offsets(self.nodes, 0)
+        return self._starts
+
+    @property
+    def spaced_starts(self) -> list[int]:
+        if self._spaced_starts is None:
+            self._spaced_starts = _offsets(self.nodes, 1)
+        return self._spaced_starts
 
     def node_at(self, offset: int, spaced: bool = False) -> int:
         starts = self.spaced_starts if spaced else self.starts
@@ -165,6 +171,15 @@ class PageText:
         return ""
 
 
+def _offsets(nodes: list[str], gap: int) -> list[int]:
+    offsets = []
+    position = 0
+    for node in nodes:
+        offsets.append(position)
+        position += len(node) + gap
+    return offsets
+
+
 def _window(before: str, middle: str, after: str, limit: int = 200) -> str:
     room = max(0, limit - len(middle) - 2)
     half = room // 2
@@ -190,17 +205,24 @@ def visible_text(root) -> PageText:
     """
     order: dict = {}
     blocks_so_far: list[int] = []
+    places: dict = {}  # element -> (hidden, nearest block ancestor-or-self)
     count = 0
     for index, element in enumerate(root.iter()):
         order[element] = index
-        if element.tag in BLOCK_TAGS:
+        tag = element.tag
+        parent = element.getparent()
+        hidden, block = places[parent] if parent is not None else (False, element)
+        if tag in BLOCK_TAGS:
             count += 1
+            block = element
+        if not hidden and (tag in SKIPPED_TAGS or not isinstance(tag, str)):
+            hidden = True
+        places[element] = (hidden, block)
         blocks_so_far.append(count)
     runs: list[Run] = []
     run_of: dict = {}
     nodes: list[str] = []
     owners: list = []
-    places: dict = {}  # element -> (hidden, nearest block ancestor-or-self)
     current_block = None
     current_count = -1
     for node in _ALL_TEXT(root):
@@ -218,10 +240,7 @@ def visible_text(root) -> PageText:
         else:
             container = owner
             position = blocks_so_far[order[owner]]
-        place = places.get(container)
-        if place is None:
-            place = _place(container, places)
-        hidden, block = place
+        hidden, block = places[container]
         if hidden:
             continue
         if nodes and (block is not current_block or position != current_count):
@@ -254,23 +273,6 @@ def visible_text(root) -> PageText:
         text_starts,
         spaced_starts,
     )
-
-
-def _place(element, places: dict) -> tuple[bool, object]:
-    """(hidden, nearest block ancestor-or-self) of an element, memoised for its ancestors too."""
-    chain = []
-    node = element
-    while node is not None and node not in places:
-        chain.append(node)
-        node = node.getparent()
-    hidden, block = places[node] if node is not None else (False, None)
-    for node in reversed(chain):
-        tag = node.tag
-        hidden = hidden or tag in SKIPPED_TAGS or not isinstance(tag, str)
-        if tag in BLOCK_TAGS or block is None:
-            block = node
-        places[node] = (hidden, block)
-    return places[element]
 
 
 def word_set(words: str) -> frozenset[str]:
