@@ -22,7 +22,11 @@ ROLE_MAILBOXES = word_set(
     tickets ticketing groups access accessibility investors ir community studio kontakt
     verwaltung buero bureau secretariat sekretariat dispatch operations ops it tech
     dev developers api appointments appointment schedule scheduling volunteer volunteers
-    donate donations giving development grants speakers register registration"""
+    donate donations giving development grants speakers register registration
+    datenschutz bewerbung bewerbungen karriere jobs presse vertrieb buchhaltung rechnung
+    rechnungen empfang anfrage anfragen kundenservice zentrale post sekretariat
+    accueil recrutement commercial comptabilite contacto informacion ventas soporte reservas
+    ordini amministrazione segreteria"""
 )
 FREE_MAIL_DOMAINS = word_set(
     """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.de yahoo.fr yahoo.ca yahoo.com.au

@@ -301,7 +301,7 @@ def _scan_itemprop(
         if address:
             found_emails.add(address, Occurrence(element, position, "microdata"))
     if "telephone" in props:
-        number = phones.parse(value, region)
+        number = phones.contact_number(value, region)
         if number:
             found_phones.add(number, Occurrence(element, position, "microdata"))
 
@@ -318,13 +318,18 @@ def _scan_script(element, order, region, found_emails: Found, found_phones: Foun
         stated = structured.json_ld_contacts(body)
         if stated is not None:
             for contact in stated:
-                numbers = [n for n in (phones.parse(p, region) for p in contact.phones) if n]
+                numbers = [
+                    n for n in (phones.contact_number(p, region) for p in contact.phones) if n
+                ]
                 for number in numbers:
                     found_phones.add(number, Occurrence(element, position, "jsonld", None, False))
                 for address in contact.emails:
                     found_emails.add(address, Occurrence(element, position, "jsonld", None, False))
-                    if contact.name:
+                    if contact.person:
                         found_emails.name(address, contact.name, 0)
+                    elif names.local_part_match(names.clean_name(contact.name), address) == 2:
+                        # A business named after its owner or agent ("RealEstateAgent": a person).
+                        found_emails.name(address, contact.name, 2)
                     if numbers and len(contact.emails) == 1:
                         found_emails.phone_of.setdefault(address, numbers[0])
             return

@@ -87,10 +87,24 @@ def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
     return None
 
 
+def is_fictional(number: str) -> bool:
+    """North American 555-0100 to 555-0199: reserved for films and templates, never a contact."""
+    return number.startswith("+1") and len(number) == 12 and number[5:10] in _FICTIONAL
+
+
+_FICTIONAL = frozenset(f"55501{d}" for d in "0123456789")
+
+
+def contact_number(raw: str, region: str) -> str | None:
+    """A number written as data (JSON-LD, microdata) that is someone's real phone."""
+    number = parse(raw, region)
+    return None if number is None or is_fictional(number) else number
+
+
 def parse_tel_href(href: str, region: str) -> str | None:
     body = unquote(href.strip())
     body = body.split(":", 1)[1] if ":" in body[:10] else body
-    return parse(body.split("?", 1)[0], region)
+    return contact_number(body.split("?", 1)[0], region)
 
 
 def _is_identifier(before: str) -> bool:
@@ -162,7 +176,9 @@ def find_in_text(text: str, region: str):
         if span is None:
             continue
         done = span.end()
-        yield from _numbers_in_span(text, start, span.group(), region)
+        for number, number_start, number_end in _numbers_in_span(text, start, span.group(), region):
+            if not is_fictional(number):
+                yield number, number_start, number_end
 
 
 _DIGIT_GROUP = re.compile(r"\d+")

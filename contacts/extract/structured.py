@@ -10,7 +10,8 @@ from .emails import clean
 class StatedContact:
     emails: list[str]
     phones: list[str]  # as written; the caller parses them
-    name: str  # a Person's name, "" for an organisation
+    name: str  # the node's name
+    person: bool  # a schema.org Person (else an organisation, a business, a contact point)
 
 
 def json_ld_contacts(text: str) -> list[StatedContact] | None:
@@ -55,13 +56,11 @@ def _walk(node, found: list[StatedContact], depth: int) -> None:
                 emails.append(address)
     phones = [v for v in _as_list(node.get("telephone")) if isinstance(v, str | int)]
     if emails or phones:
-        name = ""
-        if _is_person(node):
-            name = node.get("name") if isinstance(node.get("name"), str) else ""
-            if not name and isinstance(node.get("givenName"), str):
-                family = node.get("familyName")
-                name = f"{node['givenName']} {family if isinstance(family, str) else ''}".strip()
-        found.append(StatedContact(emails, [str(p) for p in phones], name))
+        name = node.get("name") if isinstance(node.get("name"), str) else ""
+        if not name and isinstance(node.get("givenName"), str):
+            family = node.get("familyName")
+            name = f"{node['givenName']} {family if isinstance(family, str) else ''}".strip()
+        found.append(StatedContact(emails, [str(p) for p in phones], name, _is_person(node)))
     for key, value in node.items():
         if isinstance(value, dict | list) and key != "sameAs":
             _walk(value, found, depth + 1)
