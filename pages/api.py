@@ -4,7 +4,6 @@
 `contacts/api.py`, because pages know nothing of contacts.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -16,15 +15,13 @@ from pydantic import AfterValidator
 
 from curation.models import CurationStatus, ProcessingStatus
 from curation.queue import StatusChange, set_curation_status
-from pages.links import MAX_URL_LENGTH, InvalidURL, host_of, normalize_url
-from pages.models import Domain, Page, PageSource
+from pages.importing import create_pages, normalise_urls
+from pages.models import Page, PageSource
 
 router = Router(tags=["pages"])
 v2_router = Router(tags=["pages (v2, legacy)"])
 
 MAX_BATCH = settings.API_MAX_BATCH
-MAX_HOST_LENGTH = 253
-CREATE_CHUNK = 1000
 EXAMPLE_ID = "0b6f9c1e-6a4f-4c59-9d7e-2f1a8e4b7c10"
 
 # "Queued" is what the old system's clients send; it means the same as Selected.
@@ -174,65 +171,6 @@ class PagesCreateOut(Schema):
 
 
 # --- Adding pages (the API and `manage.py import_pages`) -----------------------------------
-
-
-@dataclass
-class NormalisedURLs:
-    urls: list[str] = field(default_factory=list)  # unique, in first-seen order
-    invalid: list[tuple[int, str, str]] = field(default_factory=list)  # (index, raw, reason)
-    duplicates: int = 0
-
-
-def normalise_urls(raws: list[str], seen: set[str] | None = None) -> NormalisedURLs:
-    """Normalise and deduplicate URLs; `seen` carries the deduplication across calls."""
-    result = NormalisedURLs()
-    seen = set() if seen is None else seen
-    for index, raw in enumerate(raws):
-        try:
-            url = page_url(raw)
-        except InvalidURL as exc:
-            result.invalid.append((index, raw, str(exc)))
-            continue
-        if url in seen:
-            result.duplicates += 1
-            continue
-        seen.add(url)
-        result.urls.append(url)
-    return result
-
-
-def page_url(raw: str) -> str:
-    """normalize_url plus the limits the database sets (a btree index entry, a domain name)."""
-    if "\x00" in raw:
-        raise InvalidURL("URL contains a NUL character")
-    url = normalize_url(raw)
-    if len(url.encode()) > MAX_URL_LENGTH:
-        raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} bytes once normalised")
-    if len(host_of(url)) > MAX_HOST_LENGTH:
-        raise InvalidURL(f"host name longer than {MAX_HOST_LENGTH} characters")
-    return url
-
-
-def create_pages(urls: list[str], source: str) -> tuple[list[PageRef], list[PageRef]]:
-    """Create pages (and their domains) for normalised, unique URLs: (created, existing)."""
-    created: list[PageRef] = []
-    existing: list[PageRef] = []
-    for start in range(0, len(urls), CREATE_CHUNK):
-        chunk = urls[start : start + CREATE_CHUNK]
-        known = dict(Page.objects.filter(url__in=chunk).values_list("url", "id"))
-        existing += [PageRef(id=known[u], url=u) for u in chunk if u in known]
-        new = [u for u in chunk if u not in known]
-        if not new:
-            continue
-        domains = Domain.for_hosts({host_of(u) for u in new})
-        rows = [Page(url=u, domain=domains[host_of(u)], source=source) for u in new]
-        Page.objects.bulk_create(rows, ignore_conflicts=True)
-        # ignore_conflicts: a page another request created meanwhile keeps its own id.
-        ids = dict(Page.objects.filter(url__in=new).values_list("url", "id"))
-        for row in rows:
-            ref = PageRef(id=ids[row.url], url=row.url)
-            (created if ids[row.url] == row.id else existing).append(ref)
-    return created, existing
 
 
 def select_pages(ids: list[Any], user: Any) -> StatusChange:

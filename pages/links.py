@@ -1,8 +1,11 @@
 """URL normalisation: one page per URL, one domain per host."""
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
-MAX_URL_LENGTH = 2048
+MAX_URL_LENGTH = 2048  # bytes; also keeps the unique index entry small
+MAX_HOST_LENGTH = 253
+SCHEME_ONLY = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]{0,30}):(?!\d)")
 
 
 class InvalidURL(ValueError):
@@ -17,7 +20,12 @@ def normalize_url(raw: str) -> str:
     url = (raw or "").strip()
     if not url:
         raise InvalidURL("empty URL")
+    if "\x00" in url:
+        raise InvalidURL("URL contains a NUL character")
     if "://" not in url:
+        scheme = SCHEME_ONLY.match(url)
+        if scheme:  # mailto:…, tel:…, javascript:… — not "host:port"
+            raise InvalidURL(f"only http and https URLs can be pages, not {scheme[1].lower()}:")
         url = "https://" + url
     if len(url) > MAX_URL_LENGTH:
         raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} characters")
@@ -28,6 +36,8 @@ def normalize_url(raw: str) -> str:
         port = parts.port
     except ValueError as exc:
         raise InvalidURL(f"not a valid URL: {raw!r} ({exc})") from None
+    if parts.username is not None or parts.password is not None:
+        raise InvalidURL("URL contains a user name or password; remove them")
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise InvalidURL(f"only http and https URLs can be pages, not {scheme}:")
@@ -39,9 +49,14 @@ def normalize_url(raw: str) -> str:
     except UnicodeError:
         raise InvalidURL(f"invalid host name in {raw!r}") from None
     netloc = host if ":" not in host else f"[{host}]"
+    if len(host) > MAX_HOST_LENGTH:
+        raise InvalidURL(f"host name longer than {MAX_HOST_LENGTH} characters")
     if port and port != {"http": 80, "https": 443}[scheme]:
         netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    normalised = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    if len(normalised.encode()) > MAX_URL_LENGTH:
+        raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} bytes once normalised")
+    return normalised
 
 
 def host_of(url: str) -> str:
