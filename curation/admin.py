@@ -2,8 +2,9 @@
 
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
 
-from curation.models import CurationStatus
+from curation.models import ApiToken, CurationStatus
 from curation.queue import StatusChange, set_curation_status
 
 PROCESSING_FIELDS = (
@@ -74,3 +75,25 @@ class CurationAdminMixin:
         if wanted != obj.curation_status:
             self.apply_curation_status(request, model._default_manager.filter(pk=obj.pk), wanted)
             obj.refresh_from_db()
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created with `manage.py create_api_token` (the only time one is shown);
+    here they are listed and revoked."""
+
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "name", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", *readonly_fields)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} token{'' if count == 1 else 's'} revoked.")

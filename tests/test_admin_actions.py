@@ -150,3 +150,18 @@ def test_changelist_shows_facet_counts(client, staff, make_pages):
     assert response.status_code == 200
     assert "Rejected" in response.content.decode()
     assert "(2)" in response.content.decode()
+
+
+def test_api_tokens_are_listed_and_revoked_in_the_admin(admin_client, django_user_model):
+    from curation.models import ApiToken
+
+    user = django_user_model.objects.create_user("robot")
+    token, raw = ApiToken.issue(user, name="crm sync")
+    listing = admin_client.get(reverse("admin:curation_apitoken_changelist"))
+    assert token.prefix in listing.content.decode()
+    assert raw not in listing.content.decode()
+    admin_client.post(
+        reverse("admin:curation_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert ApiToken.user_for(raw) is None
