@@ -11,6 +11,7 @@ Uses its own database (DATABASE_URL, default .../scrapersky_bench): its pages ar
 """
 
 import argparse
+import io
 import json
 import multiprocessing
 import os
@@ -99,6 +100,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db.models import Count, Max
     from django_q.models import OrmQ, Task
 
@@ -159,7 +161,11 @@ def main() -> None:
         while True:
             time.sleep(1)
             by_status = dict(Page.objects.values_list("processing_status").annotate(n=Count("id")))
-            line = " ".join(f"{k}={v}" for k, v in sorted(by_status.items()))
+            # What an operator sees meanwhile: the Queue line of `manage.py pipeline_status`.
+            out = io.StringIO()
+            call_command("pipeline_status", stdout=out)
+            line = next(x for x in out.getvalue().splitlines() if x.startswith("Queue:"))
+            line += f"; {by_status.get('Complete', 0)} complete"
             if line != last:
                 print(f"  t={time.time() - started:5.1f}s {line}")
                 last = line
