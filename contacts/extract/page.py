@@ -452,8 +452,10 @@ def _own_names(element) -> list[tuple[str, int]]:
         priority = min(priority, 2)
     found = []
     for text in texts:
-        if len(text) > 200 or "@" in text or text.lower() == text:
-            continue  # too long, an address, or nothing capitalised
+        if len(text) > 200 or text.lower() == text:
+            continue  # too long, or nothing capitalised
+        if "@" in text:
+            text = emails.EMAIL.sub(" | ", text)
         name = names.clean_name(text)
         if names.looks_like_name(name):
             found.append((name, priority))

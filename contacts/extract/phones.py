@@ -89,10 +89,7 @@ def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
 
 def is_fictional(number: str) -> bool:
     """North American 555-0100 to 555-0199: reserved for films and templates, never a contact."""
-    return number.startswith("+1") and len(number) == 12 and number[5:10] in _FICTIONAL
-
-
-_FICTIONAL = frozenset(f"55501{d}" for d in "0123456789")
+    return number.startswith("+1") and len(number) == 12 and number[5:10] == "55501"
 
 
 def contact_number(raw: str, region: str) -> str | None:

@@ -1,0 +1,166 @@
+"""Names: tied to an address only where the page ties them, as written, without titles."""
+
+import pytest
+
+from contacts.extract import extract
+from contacts.extract.names import clean_name, looks_like_name, names_within
+
+URL = "https://www.tallowpine.com/team"
+
+
+def names(body: str, head: str = "") -> dict[str, str]:
+    return extract(f"<html><head>{head}</head><body>{body}</body></html>", URL).names
+
+
+def test_card_heading():
+    body = (
+        '<div class="grid">'
+        '<div class="card"><h3>Marit Solberg</h3><p>Head of Design</p>'
+        '<a href="mailto:marit@tallowpine.com">marit@tallowpine.com</a></div>'
+        '<div class="card"><h3>Jonas Achterberg</h3><p>Engineer</p>'
+        '<a href="mailto:j.achterberg@tallowpine.com">Email</a></div></div>'
+    )
+    assert names(body) == {
+        "marit@tallowpine.com": "Marit Solberg",
+        "j.achterberg@tallowpine.com": "Jonas Achterberg",
+    }
+
+
+def test_table_row():
+    body = (
+        "<table><tr><th>Name</th><th>Role</th><th>Email</th></tr>"
+        "<tr><td>Odile Ferrand</td><td>Counsel</td><td>oferrand@tallowpine.com</td></tr>"
+        "<tr><td>Kwame Mensah-Boateng</td><td>Partner</td><td>kmb@tallowpine.com</td></tr>"
+        "</table>"
+    )
+    assert names(body) == {
+        "oferrand@tallowpine.com": "Odile Ferrand",
+        "kmb@tallowpine.com": "Kwame Mensah-Boateng",
+    }
+
+
+def test_mailto_link_text():
+    body = '<p>Press: <a href="mailto:l.varga@tallowpine.com">Lili Varga</a></p>'
+    assert names(body) == {"l.varga@tallowpine.com": "Lili Varga"}
+
+
+def test_name_inside_a_longer_line():
+    body = (
+        "<ul><li>Program lead: Anneke de Vries · "
+        '<a href="mailto:a.devries@tallowpine.com">a.devries@tallowpine.com</a></li>'
+        "<li>Dipl.-Ing. Fritz Obermaier, Geschäftsführer \u2013 "
+        "fritz.obermaier@tallowpine.com</li></ul>"
+    )
+    assert names(body) == {
+        "a.devries@tallowpine.com": "Anneke de Vries",
+        "fritz.obermaier@tallowpine.com": "Fritz Obermaier",
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("Dr. Helga Brandt", "Helga Brandt"),
+        ("Prof. Dr. Helga Brandt", "Helga Brandt"),
+        ("Helga Brandt, PhD", "Helga Brandt"),
+        ("Helga M. Brandt, DDS, MS", "Helga M. Brandt"),
+        ("Mrs. Helga Brandt", "Helga Brandt"),
+        ("Dr.-Ing. Helga Brandt", "Helga Brandt"),
+        ("Helga Brandt CPA", "Helga Brandt"),
+        ("Herr Helga Brandt", "Helga Brandt"),
+        ("Helga Brandt, Esq.", "Helga Brandt"),
+    ],
+)
+def test_honorifics_and_credentials_removed(written, label):
+    assert clean_name(written) == label
+
+
+def test_honorific_in_card_is_stripped():
+    body = (
+        '<div class="staff"><strong>Dr. Ravi Anand, DMD</strong><br>'
+        '<a href="mailto:dr.anand@tallowpine.com">dr.anand@tallowpine.com</a></div>'
+    )
+    assert names(body) == {"dr.anand@tallowpine.com": "Ravi Anand"}
+
+
+def test_role_mailboxes_get_no_name():
+    body = (
+        '<div class="card"><h3>Ines Calder</h3><p>Office manager</p>'
+        '<a href="mailto:info@tallowpine.com">info@tallowpine.com</a></div>'
+    )
+    assert names(body) == {}
+
+
+def test_never_invented_from_a_heading_that_is_not_a_name():
+    body = (
+        "<section><h2>Customer Success</h2><p>Write to "
+        '<a href="mailto:success.team@tallowpine.com">success.team@tallowpine.com</a>'
+        "</p></section>"
+    )
+    assert names(body) == {}
+
+
+def test_two_people_in_one_card_matched_by_mailbox():
+    body = (
+        '<div class="listing-agent"><h3>Listed by Carla Ruiz</h3>'
+        '<p><a href="mailto:carla.ruiz@tallowpine.com">carla.ruiz@tallowpine.com</a></p>'
+        '<p>Co-listed with Dev Malhotra · <a href="mailto:dmalhotra@tallowpine.com">'
+        "dmalhotra@tallowpine.com</a></p></div>"
+    )
+    assert names(body) == {
+        "carla.ruiz@tallowpine.com": "Carla Ruiz",
+        "dmalhotra@tallowpine.com": "Dev Malhotra",
+    }
+
+
+def test_json_ld_person():
+    head = (
+        '<script type="application/ld+json">{"@type": "Person", "name": "Dr. Yuki Tanabe",'
+        '"email": "yuki@tallowpine.com", "telephone": "+1 503 555 2211"}</script>'
+    )
+    assert names("", head=head) == {"yuki@tallowpine.com": "Yuki Tanabe"}
+
+
+def test_microdata_person_and_hcard():
+    body = (
+        '<div itemscope itemtype="https://schema.org/Person"><span itemprop="name">Bram Hollis'
+        '</span><span itemprop="jobTitle">Partner</span>'
+        '<a itemprop="email" href="mailto:bh@tallowpine.com">Email</a></div>'
+        '<div class="vcard"><span class="fn">Sunniva Eide</span>'
+        '<a class="email" href="mailto:sunniva.e@tallowpine.com">Write</a></div>'
+    )
+    assert names(body) == {
+        "bh@tallowpine.com": "Bram Hollis",
+        "sunniva.e@tallowpine.com": "Sunniva Eide",
+    }
+
+
+def test_author_box():
+    body = (
+        "<article><p>Long post text about queues and workers.</p></article>"
+        '<aside class="author-box"><img src="/a.jpg" alt=""><div><p class="author-name">'
+        "Teodor Lund</p><p>Teodor writes about databases.</p>"
+        '<p>Say hi: <a href="mailto:teo@tallowpine.com">teo@tallowpine.com</a></p></div></aside>'
+    )
+    assert names(body) == {"teo@tallowpine.com": "Teodor Lund"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contact Us",
+        "Main Office",
+        "Program Officer",
+        "Board of Directors",
+        "Read More",
+        "ADMISSIONS OFFICE",
+        "Monday Friday",
+    ],
+)
+def test_role_and_interface_texts_are_not_names(text):
+    assert not looks_like_name(clean_name(text))
+
+
+def test_names_within_text():
+    assert names_within("Office lead: Colm Byrne · ext. 12") == ["Colm Byrne"]
+    assert names_within("Questions? Ask our team.") == []
