@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from contacts.models import Contact
+from contacts.models import Contact, ScanJob
+from contacts.scan import request_scan
 from pages import admin as pages_admin
 from pages.admin import count_per_domain
 from pages.models import Domain
@@ -37,8 +38,9 @@ admin.site.unregister(Domain)
 
 @admin.register(Domain)
 class DomainAdmin(pages_admin.DomainAdmin):
-    """The pages app's domain admin with what contacts know: contact counts."""
+    """The pages app's domain admin with what contacts know: contact counts, website scans."""
 
+    actions = [*pages_admin.DomainAdmin.actions, "scan_website"]
     list_display = _with_after(pages_admin.DomainAdmin.list_display, "page_count", "contact_count")
 
     def get_queryset(self, request):
@@ -47,3 +49,63 @@ class DomainAdmin(pages_admin.DomainAdmin):
     @admin.display(description="Contacts", ordering="contact_count")
     def contact_count(self, obj: Domain) -> int:
         return obj.contact_count
+
+    @admin.action(description="Scan website for emails", permissions=["change"])
+    def scan_website(self, request, queryset):
+        started = running = 0
+        for domain in queryset:
+            _job, created = request_scan(domain, request.user)
+            started += created
+            running += not created
+        text = f"{started} scan{'' if started == 1 else 's'} started"
+        if running:
+            text += f"; {running} already pending or running (see Scan jobs)"
+        self.message_user(request, text + ".", messages.SUCCESS)
+
+
+@admin.register(ScanJob)
+class ScanJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are created by the domain action and the API, and run by the worker."""
+
+    list_display = (
+        "domain",
+        "status",
+        "progress_percent",
+        "pages_visited",
+        "emails_found",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "short_error",
+    )
+    list_filter = ("status",)
+    search_fields = ("domain__name", "error")
+    list_select_related = ("domain", "created_by")
+    show_facets = admin.ShowFacets.ALWAYS
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Progress", ordering="progress")
+    def progress_percent(self, obj: ScanJob) -> str:
+        return f"{obj.progress:.0%}"
+
+    @admin.display(description="Pages")
+    def pages_visited(self, obj: ScanJob):
+        return obj.result.get("pages_visited")
+
+    @admin.display(description="Emails")
+    def emails_found(self, obj: ScanJob):
+        return obj.result.get("emails_found")
+
+    @admin.display(description="Error")
+    def short_error(self, obj: ScanJob) -> str:
+        return obj.error[:80]

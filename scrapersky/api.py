@@ -209,6 +209,7 @@ for _api in (api, api_v2):
 api.add_router("/", pages_router)
 api.add_router("/", contacts_router)
 api.add_router("/", "pages.domains_api.router")
+api.add_router("/", "contacts.scan_api.router")
 api_v2.add_router("/", v2_router)
 
 
