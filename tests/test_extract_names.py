@@ -164,3 +164,20 @@ def test_role_and_interface_texts_are_not_names(text):
 def test_names_within_text():
     assert names_within("Office lead: Colm Byrne · ext. 12") == ["Colm Byrne"]
     assert names_within("Questions? Ask our team.") == []
+
+
+def test_flat_list_name_just_before_the_address():
+    body = (
+        "<main><h2>Staff</h2>"
+        "<h4>Greta Lindholm</h4><p>Director</p><p>Email: glindholm@tallowpine.com</p>"
+        '<h4>Paolo Rossi</h4><p>Coordinator</p><p><a href="mailto:prossi@tallowpine.com">'
+        "prossi@tallowpine.com</a></p>"
+        "<dl><dt>Amira Saleh</dt><dd><a href='mailto:amira.saleh@tallowpine.com'>Email</a></dd>"
+        "<dt>Tom Baker</dt><dd>tbaker@tallowpine.com</dd></dl></main>"
+    )
+    assert names(body) == {
+        "glindholm@tallowpine.com": "Greta Lindholm",
+        "prossi@tallowpine.com": "Paolo Rossi",
+        "amira.saleh@tallowpine.com": "Amira Saleh",
+        "tbaker@tallowpine.com": "Tom Baker",
+    }

@@ -148,3 +148,9 @@ def test_hostile_digit_runs_stay_fast():
     start = time.process_time()
     numbers(text)
     assert time.process_time() - start < 2.0
+
+
+def test_spaced_separators_and_slashed_national_numbers():
+    assert numbers("Phone 415 - 238 - 2408") == ["+14152382408"]
+    assert numbers("Telefon 089 / 123 456 78", "DE") == ["+498912345678"]
+    assert numbers("Stand 01.06.2024, 01/06/24", "DE") == []

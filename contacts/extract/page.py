@@ -354,9 +354,13 @@ def _subtree_text_length(element, cache: dict) -> int:
     return length
 
 
-def _cards(found: Found, personal_only: bool, lengths: dict) -> dict:
-    """email -> the largest element around an occurrence holding no other (personal) address."""
-    under: dict = {}
+def _cards(found: Found, personal_only: bool, lengths: dict, under: dict | None = None) -> dict:
+    """email -> the largest element around an occurrence holding no other (personal) address.
+
+    under, when given, is filled with element -> the (personal) addresses inside it.
+    """
+    if under is None:
+        under = {}
     for address, occurrences in found.occurrences.items():
         if personal_only and classify.is_role_mailbox(address):
             continue
@@ -383,7 +387,8 @@ def _cards(found: Found, personal_only: bool, lengths: dict) -> dict:
 
 def _find_names(found: Found, lengths: dict) -> None:
     own_names: dict = {}
-    cards = _cards(found, personal_only=True, lengths=lengths)
+    under: dict = {}
+    cards = _cards(found, personal_only=True, lengths=lengths, under=under)
     for address, elements in cards.items():
         if address in found.names and found.names[address][0] <= 1:
             continue
@@ -394,6 +399,13 @@ def _find_names(found: Found, lengths: dict) -> None:
             candidate = _name_in_card(card, address, own_names, strict=False)
             if candidate and (best is None or candidate[0] > best[0]):
                 best = candidate
+        if best is None:
+            # A flat list (<h4>name</h4><p>role</p><p>address</p>, then the next person):
+            # the name comes a few elements before the address.
+            for card in elements:
+                best = _name_before(card, address, own_names, under)
+                if best:
+                    break
         if best is None:
             # The card holds no name: look a little further out, for the person's own name only.
             for card in elements:
@@ -412,6 +424,26 @@ def _find_names(found: Found, lengths: dict) -> None:
                     break
         if best:
             found.name(address, best[1], 2)
+
+
+def _name_before(card, address: str, own_names: dict, under: dict):
+    """A name in the few elements just before a card, up to the previous person's address."""
+    node = card
+    for _ in range(3):
+        sibling = node.getprevious()
+        for _ in range(4):
+            if sibling is None:
+                break
+            if under.get(sibling):
+                return None  # the previous person's block
+            candidate = _name_in_card(sibling, address, own_names, strict=False)
+            if candidate:
+                return candidate
+            sibling = sibling.getprevious()
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html") or len(under.get(node, ())) > 1:
+            return None
+    return None
 
 
 def _name_in_card(card, address: str, own_names: dict, strict: bool):

@@ -133,8 +133,10 @@ def might_hold_number(text: str) -> bool:
 # span logic below runs only where a phone can be.
 _SQUASH = bytes.maketrans(b"0123456789 .", b"0000000000--")
 _WIDE_SEPARATORS = ("\u00a0", "\u2010", "\u2011", "\u2013")
-_ANCHORS = (b"000-0000", b"0000000", b"+0", b"+-0")
+_ANCHORS = (b"000-0000", b"000---0000", b"0000000", b"+0", b"+-0")
 _NATIONAL_ANCHORS = (*_ANCHORS, b"00-00-00", b"0000-0000")
+# Outside North America a national number starts with its trunk prefix 0: "030 1234 5678".
+_TRUNK_PREFIX = re.compile(r"(?<![0-9])\(?0[0-9]")
 _SPAN_CHARS = frozenset("0123456789 \u00a0().-/\u2010\u2011\u2013+")
 
 
@@ -153,6 +155,8 @@ def _anchor_positions(text: str, region: str) -> list[int]:
             ):
                 positions.append(at)
             at = squashed.find(anchor, at + len(anchor))
+    if region not in ("US", "CA"):
+        positions.extend(match.start() for match in _TRUNK_PREFIX.finditer(text))
     positions.sort()
     return positions
 
@@ -304,12 +308,13 @@ def _international(span, groups, i):
 def _national(span, groups, i, region):
     lengths = [len(g[0]) for g in groups[i : i + 4]]
     separators = {_separator(span, groups, k) for k in range(i + 1, min(len(groups), i + 4))}
-    if separators == {"."} and max(lengths[:3]) <= 4 and min(lengths[:2]) <= 2:
-        return None  # 01.06.2024
+    date_like = len(separators) == 1 and max(lengths[:3]) <= 4 and min(lengths[:2]) <= 2
+    if date_like and next(iter(separators)).strip() in (".", "/", "-"):
+        return None  # 01.06.2024, 01/06/24, 2024-06-01
     digits = ""
     ends = []
     for j in range(i, min(len(groups), i + 6)):
-        if j > i and not _plain_separator(_separator(span, groups, j)):
+        if j > i and not _plain_separator(_separator(span, groups, j), slash=True):
             break
         digits += groups[j][0]
         if len(digits) > 13:
@@ -324,6 +329,9 @@ def _national(span, groups, i, region):
     return None
 
 
-def _plain_separator(separator: str) -> bool:
+def _plain_separator(separator: str, slash: bool = False) -> bool:
+    """One separator character, maybe with spaces; a slash only in national numbers (089/123)."""
     stripped = separator.strip(" \u00a0")
-    return len(separator) <= 2 and len(stripped) <= 1 and stripped != "/"
+    if stripped == "/":
+        return slash and len(separator) <= 3
+    return len(separator) <= 2 and len(stripped) <= 1
