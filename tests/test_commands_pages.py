@@ -143,7 +143,9 @@ def test_import_shows_progress_on_a_terminal(tmp_path, db):
     path.write_text("https://a.example.com/\n")
     out = Terminal()
     call_command("import_pages", str(path), stdout=out, stderr=StringIO())
-    assert "\r1 lines: 1 created, 0 existing, 0 invalid" in out.getvalue()
+    assert "\rImporting [" in out.getvalue()
+    assert "100% 1/1 lines" in out.getvalue()
+    assert "1 created, 0 existing, 0 invalid" in out.getvalue()
     assert (
         out.getvalue()
         .rstrip()

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contacts.models import Contact
+from curation.progress import Progress
 
 SHOWN = 50
 
@@ -68,8 +69,12 @@ class Command(BaseCommand):
         to_delete: list = []
         to_clear_phone: list = []
         checked = 0
+        self.progress = Progress(
+            self.stdout, total=Contact.objects.count(), label="Checking", unit="contacts"
+        )
         for c in Contact.objects.select_related("domain").order_by("pk").iterator(2000):
             checked += 1
+            self.progress.advance(note=f"{len(to_delete) + len(to_clear_phone)} invalid")
             bad_email = email_problem(c.email) if c.email else None
             bad_phone = phone_problem(c.phone) if c.phone else None
             if bad_email or (bad_phone and not c.email):
@@ -78,6 +83,7 @@ class Command(BaseCommand):
             elif bad_phone:
                 to_clear_phone.append(c.pk)
                 self.report(len(to_delete) + len(to_clear_phone), c, f"phone: {bad_phone}")
+        self.progress.done()
         problems = len(to_delete) + len(to_clear_phone)
         if problems > SHOWN:
             self.stdout.write(f"  … and {problems - SHOWN} more")
@@ -98,4 +104,4 @@ class Command(BaseCommand):
     def report(self, number: int, contact: Contact, problem: str) -> None:
         if number <= SHOWN:
             label = contact.email or contact.phone
-            self.stdout.write(f"  {contact.domain.name}  {label}: {problem}")
+            self.progress.write(f"  {contact.domain.name}  {label}: {problem}")

@@ -5,10 +5,13 @@ from django.db import models
 from django.utils import timezone
 
 from curation.models import CurationStatus, ProcessingStatus
-from curation.queue import kick_worker, set_curation_status
+from curation.progress import Progress
+from curation.queue import StatusChange, kick_worker, set_curation_status
 from curation.stats import orphaned, stuck
 
 SHOWN = 20
+# Rows selected per transaction: short locks, and a progress bar that moves.
+CHUNK = 1000
 
 
 class Command(BaseCommand):
@@ -57,12 +60,12 @@ class Command(BaseCommand):
                 minutes = settings.PAGE_PROCESSING_LEASE_SECONDS / 60
             self.requeue_stuck(model, rows, minutes)
         if opts["orphaned"]:
-            self.select("Orphaned (Selected, never queued)", orphaned(rows))
+            self.select(model, "Orphaned (Selected, never queued)", orphaned(rows))
         if opts["errors"]:
             errors = rows.filter(
                 curation_status=CurationStatus.SELECTED, processing_status=ProcessingStatus.ERROR
             )
-            self.select("Errors (Selected, ended in Error)", errors)
+            self.select(model, "Errors (Selected, ended in Error)", errors)
         if self.dry_run:
             self.stdout.write("Dry run: nothing changed.")
 
@@ -94,10 +97,26 @@ class Command(BaseCommand):
         if count:
             kick_worker(model)
 
-    def select(self, label: str, rows: models.QuerySet) -> None:
+    def select(self, model, label: str, rows: models.QuerySet) -> None:
         if self.dry_run:
             self.stdout.write(f"{label}: would queue {self.plural(rows.count())}")
             self.show(rows)
             return
-        change = set_curation_status(rows, CurationStatus.SELECTED)
-        self.stdout.write(f"{label}: {change.describe(self.noun)}")
+        # The dual-status update chunk by chunk; `rows` keeps its condition, so a row that
+        # changed since it was listed is judged by what it is now.
+        pks = list(rows.order_by("pk").values_list("pk", flat=True))
+        progress = Progress(self.stdout, total=len(pks), label=label, unit=f"{self.noun}s")
+        total = StatusChange()
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            change = set_curation_status(
+                rows.filter(pk__in=chunk), CurationStatus.SELECTED, kick=False
+            )
+            total.updated += change.updated
+            total.queued += change.queued
+            total.skipped += change.skipped
+            progress.advance(len(chunk), f"{total.queued} queued")
+        progress.done()
+        if total.queued:
+            kick_worker(model, total.queued)
+        self.stdout.write(f"{label}: {total.describe(self.noun)}")

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from django.core.management.base import BaseCommand, CommandError
 
+from curation.progress import Progress
 from pages.api import create_pages, normalise_urls, select_pages
 from pages.models import PageSource
 
@@ -62,21 +63,28 @@ class Command(BaseCommand):
             self.import_stream(stream, "standard input", select, source)
             return
         try:
+            with open(file, "rb") as raw:
+                total = sum(1 for _ in raw)
             with open(file, encoding="utf-8-sig", errors="replace", newline="") as stream:
-                self.import_stream(stream, file, select, source)
+                self.import_stream(stream, file, select, source, total)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
 
-    def import_stream(self, stream, name: str, select: bool, source: str) -> None:
-        progress = self.stdout.isatty()
+    def import_stream(
+        self, stream, name: str, select: bool, source: str, total: int | None = None
+    ) -> None:
+        # Counts physical lines read, so the bar reaches its end on a file with comments.
+        progress = Progress(self.stdout, total=total, label="Importing", unit="lines")
         seen: set[str] = set()
-        created = existing = invalid = duplicates = queued = lines = 0
+        created = existing = invalid = duplicates = queued = 0
         batch: list[tuple[int, str]] = []
 
         def flush() -> None:
             nonlocal created, existing, invalid, duplicates, queued
             numbers = [n for n, _ in batch]
             normalised = normalise_urls([url for _, url in batch], seen)
+            if normalised.invalid:
+                progress.clear()
             for index, raw, reason in normalised.invalid:
                 self.stderr.write(f"line {numbers[index]}: {reason}: {raw[:200]!r}")
             new, known = create_pages(normalised.urls, source)
@@ -86,23 +94,20 @@ class Command(BaseCommand):
             existing += len(known)
             invalid += len(normalised.invalid)
             duplicates += normalised.duplicates
+            progress.update(last_line, f"{created} created, {existing} existing, {invalid} invalid")
             batch.clear()
-            if progress:
-                self.stdout.write(
-                    f"\r{lines} lines: {created} created, {existing} existing, {invalid} invalid",
-                    ending="",
-                )
-                self.stdout.flush()
 
+        last_line = 0
         for number, url in read_lines(stream):
-            lines += 1
+            last_line = number
             batch.append((number, url))
             if len(batch) >= CHUNK:
                 flush()
         if batch:
             flush()
-        if progress:
-            self.stdout.write("")
+        if total:
+            progress.update(total)
+        progress.done()
         summary = (
             f"Imported {name}: {created} pages created, {existing} already present, "
             f"{invalid} invalid, {duplicates} duplicate lines"
