@@ -192,3 +192,8 @@ def test_mixed_case_duplicates_are_one_address():
     assert emails(
         "<p>Ola.Berg@HarborLight.org</p><a href='mailto:ola.berg@harborlight.org'>x</a>"
     ) == ["ola.berg@harborlight.org"]
+
+
+def test_script_that_glues_an_address_together():
+    script = "<script>var to = 'frida' + '@' + 'harborlight.org';</script>"
+    assert emails(script) == ["frida@harborlight.org"]

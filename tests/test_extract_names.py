@@ -181,3 +181,19 @@ def test_flat_list_name_just_before_the_address():
         "amira.saleh@tallowpine.com": "Amira Saleh",
         "tbaker@tallowpine.com": "Tom Baker",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("Dr. med. Anna Schmidt", "Anna Schmidt"),
+        ("Prof. Dr.-Ing. habil. Karl Weber", "Karl Weber"),
+        ("John Smith Jr.", "John Smith Jr."),
+        ("Lin Ma", "Lin Ma"),
+        ("Anh Do", "Anh Do"),
+        ("Jane Doe MA", "Jane Doe"),
+        ("Jane Doe, M.A.", "Jane Doe"),
+    ],
+)
+def test_degrees_versus_surnames_and_suffixes(written, label):
+    assert clean_name(written) == label

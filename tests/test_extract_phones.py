@@ -154,3 +154,10 @@ def test_spaced_separators_and_slashed_national_numbers():
     assert numbers("Phone 415 - 238 - 2408") == ["+14152382408"]
     assert numbers("Telefon 089 / 123 456 78", "DE") == ["+498912345678"]
     assert numbers("Stand 01.06.2024, 01/06/24", "DE") == []
+
+
+def test_number_word_alone_says_nothing():
+    assert numbers("Phone No. 415-238-2408 · Order No. 415-238-2409 · Tel. Nr. 415-238-2410") == [
+        "+14152382408",
+        "+14152382410",
+    ]

@@ -192,6 +192,8 @@ def decode_cloudflare(hex_text: str) -> str | None:
     return clean(decoded)
 
 
+# 'info' + '@' + 'firm.com': string pieces a script glues together.
+_JS_CONCATENATION = re.compile(r"""(["'])[ \t]{0,3}\+[ \t]{0,3}(["'])""")
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(/)")
 
 
@@ -203,6 +205,8 @@ def unescape_script(text: str) -> str:
         )
     if "&" in text:
         text = html.unescape(text)
+    if "+" in text:
+        text = _JS_CONCATENATION.sub("", text)
     return text
 
 

@@ -12,13 +12,14 @@ HONORIFICS = word_set(
     reverend fr fr. hon hon. judge dipl.-ing. dipl.-ing dr.-ing. dr.-ing dipl.-kfm. dipl.-kffr.
     dipl.-inf. dipl.-math. dipl. mag. ing. herr frau hr. fr. mme mme. mlle m. sr. sra. srta.
     dott. dott.ssa avv. arch. prof.dr. univ.-prof. priv.-doz. pd rabbi pastor capt. col. lt.
-    sgt. gen. atty. coach"""
+    sgt. gen. atty. coach med. med rer. nat. phil. jur. dent. vet. h.c. habil. univ. mult.
+    dr.med. dr.rer.nat. dr.phil. dr.jur. dr.med.dent. dipl.-psych. dipl.-betriebsw."""
 )
 # Written after a name (credentials and degrees); compared without dots.
 CREDENTIALS = word_set(
     """phd dphil md do dds dmd dvm od pharmd psyd edd jd llm llb mba ma ms msc mph msw mfa ba bs
     bsc beng meng cpa cfa cfp esq rn np pa pac lcsw lpc lmft pe ra aia leed ap fache facp
-    facs faap cpc cma cisa cissp pmp shrm scp jr sr ii iii iv mbe obe cbe frcp frcs mrcp bds
+    facs faap cpc cma cisa cissp pmp shrm scp mbe obe cbe frcp frcs mrcp bds
     mdiv dmin rdh cda fagd mag ing"""
 )
 # Words that mark a text as a role, a place or an instruction rather than a person.
@@ -65,14 +66,22 @@ def clean_name(text: str) -> str:
     words = text.split()
     while words and (words[0].lower() in HONORIFICS or _plain(words[0]) in {"dr", "prof"}):
         words.pop(0)
-    while len(words) > 1 and _plain(words[-1]) in CREDENTIALS:
+    while len(words) > 2 and _is_credential(words[-1]):
         words.pop()
     return " ".join(words).strip(" ,")
 
 
+def _is_credential(word: str) -> bool:
+    plain = _plain(word)
+    if plain not in CREDENTIALS:
+        return False
+    # "MA", "M.A." and "PhD" are degrees; "Ma" and "Do" are also surnames (Lin Ma, Anh Do).
+    return len(plain) > 2 or word.isupper() or "." in word
+
+
 def _is_credential_run(part: str) -> bool:
     words = part.split()
-    return bool(words) and all(_plain(w) in CREDENTIALS for w in words)
+    return bool(words) and all(_is_credential(w) for w in words)
 
 
 def looks_like_name(text: str) -> bool:

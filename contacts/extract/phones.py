@@ -28,7 +28,7 @@ _ID_WORDS = word_set(
     ref reference sku item mls id serial vin patent docket permit policy claim member loan
     routing swift iban bic ssn dea upc ean model part po confirmation booking reservation nct
     report file company charity crn abn acn gst hrb hra amtsgericht handelsregister
-    registergericht siret siren kvk cvr nr no num number employer job req requisition listing
+    registergericht siret siren kvk cvr employer job req requisition listing
     lot parcel apn zip postcode"""
 )
 _PHONE_WORDS = word_set(
@@ -104,11 +104,15 @@ def parse_tel_href(href: str, region: str) -> str | None:
     return contact_number(body.split("?", 1)[0], region)
 
 
+# "No." says nothing by itself: "Phone No." is a phone, "Order No." an identifier.
+_NEUTRAL_WORDS = word_set("no nr nos num number nummer")
+
+
 def _is_identifier(before: str) -> bool:
-    words = [w.lower() for w in _WORDS.findall(before[-32:])][-3:]
-    if not words:
-        return False
+    words = [w.lower() for w in _WORDS.findall(before[-40:])][-4:]
     for word in reversed(words):
+        if word in _NEUTRAL_WORDS:
+            continue
         if word in _PHONE_WORDS:
             return False
         if word in _ID_WORDS:
