@@ -58,6 +58,10 @@ PLACEHOLDER_LOCALS = word_set(
     john.doe jane.doe johndoe janedoe john.smith jane.smith someone somebody anyone
     email.address emailaddress example sample test"""
 )
+# Registered-domain names that are placeholders under any suffix (example.de, domain.co.uk).
+_PLACEHOLDER_NAMES = word_set(
+    "example examples domain mydomain mysite mycompany mywebsite mybusiness sample placeholder"
+)
 _MONITORING = ("sentry", "wixpress", "bugsnag", "rollbar", "raygun", "datadoghq", "logrocket")
 
 
@@ -75,9 +79,9 @@ def _reason_rejected(local: str, domain: str) -> str | None:
     if not name or not suffix:
         return "unknown top-level domain"
     registered = f"{name}.{suffix}"
-    if registered in PLACEHOLDER_DOMAINS or name in {"example", "yourdomain", "yourcompany"}:
+    if registered in PLACEHOLDER_DOMAINS or name in _PLACEHOLDER_NAMES or name.startswith("your"):
         return "placeholder domain"
-    if local in PLACEHOLDER_LOCALS:
+    if local in PLACEHOLDER_LOCALS or local.startswith("your"):
         return "placeholder mailbox"
     if any(word in domain for word in _MONITORING):
         return "monitoring service"
