@@ -202,7 +202,7 @@ def bar_chart(points: list[dict[str, Any]], *, width: int = 720, height: int = 1
                 "y": round(height - h, 1),
                 "width": round(max(step - 2, 1), 1),
                 "height": round(h, 1),
-                "tick": i % every == 0,
+                "tick": i % every == every // 2,
                 "tick_x": round(i * step + step / 2, 1),
             }
         )
