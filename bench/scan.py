@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pipeline import pct, wait_for_server  # noqa: E402
+
 FIRST = ("Maria", "Omar", "Lena", "Tomasz", "Aisha", "Kenji", "Priya", "Lucas", "Sofia")
 LAST = ("Lopez", "Haddad", "Novak", "Kowalski", "Bello", "Tanaka", "Raman", "Moreau")
 FILLER = (
@@ -163,22 +165,6 @@ def parse_args() -> argparse.Namespace:
 def get_json(url: str):
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.load(response)
-
-
-def wait_for_server(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            get_json(url)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"fixture server did not answer at {url}")
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 def main() -> None:
