@@ -11,7 +11,6 @@ import heapq
 import itertools
 import logging
 import time
-import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from contacts.store import store_contacts
 from curation.models import ProcessingStatus
 from pages.classify import MEDIA_EXTENSIONS, classify_url, is_likely_contact_page
 from pages.fetch import FetchError, FetchResult, fetch
+from pages.importing import new_page
 from pages.links import InvalidURL, host_of, normalize_url
 from pages.models import Domain, Page, PageSource, PageType
 
@@ -331,17 +331,9 @@ def store_scanned_page(domain: Domain, url: str, response: FetchResult, found: E
         "processing_error": "",
         "processing_finished_at": now,
     }
-    page_type, confidence, depth = classify_url(url)
-    new = Page(
-        id=uuid.uuid4(),
-        url=url,
-        domain=domain,
-        source=PageSource.SCAN,
-        page_type=page_type,
-        page_type_confidence=confidence,
-        path_depth=depth,
-        **done,
-    )
+    new = new_page(url, domain, PageSource.SCAN)
+    for name, value in done.items():
+        setattr(new, name, value)
     Page.objects.bulk_create([new], ignore_conflicts=True)
     pk, domain_id = Page.objects.values_list("pk", "domain_id").get(url=url)
     if pk != new.pk:

@@ -12,7 +12,8 @@ from django.conf import settings
 from curation.models import CurationStatus
 from curation.queue import set_curation_status
 from curation.workflows import ProcessingFailed, Workflow, register
-from pages.classify import classify_url, is_likely_contact_page
+from pages.classify import is_likely_contact_page
+from pages.importing import new_page
 from pages.models import Domain, Page, PageSource
 from pages.sitemaps import SitemapError, collect_page_urls
 
@@ -49,19 +50,9 @@ def create_sitemap_pages(domain: Domain, urls: list[str]) -> int:
     Returns how many were created."""
     created = 0
     for start in range(0, len(urls), CREATE_CHUNK):
-        rows = []
-        for url in urls[start : start + CREATE_CHUNK]:
-            page_type, confidence, depth = classify_url(url)
-            rows.append(
-                Page(
-                    url=url,
-                    domain=domain,
-                    source=PageSource.SITEMAP,
-                    page_type=page_type,
-                    page_type_confidence=confidence,
-                    path_depth=depth,
-                )
-            )
+        rows = [
+            new_page(url, domain, PageSource.SITEMAP) for url in urls[start : start + CREATE_CHUNK]
+        ]
         Page.objects.bulk_create(rows, ignore_conflicts=True)
         # ignore_conflicts leaves an existing page with its own id: ours are the new ones.
         created += Page.objects.filter(pk__in=[row.pk for row in rows]).count()
