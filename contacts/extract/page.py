@@ -199,15 +199,23 @@ _ITEMPROPS = etree.XPath("//*[@itemprop]")
 _ATTRIBUTES_WITH_AT = etree.XPath("//@*[contains(., '@')]")
 
 
+# A link can only matter if it says one of these; one C-level search rules the rest out.
+_INTERESTING_HREF = re.compile(
+    r"(?i)^\s*(?:mailto|tel|sms|callto):|email-protection|linkedin\.|twitter\.|x\.com|"
+    r"facebook\.|fb\.com|instagram\.|youtube\.|tiktok\.|github\."
+)
+
+
 def _scan_elements(
     root, source, order, region, page_text, found_emails: Found, found_phones: Found
 ) -> list[str]:
     social_links: list[str] = []
     seen_social: set[str] = set()
+    interesting = _INTERESTING_HREF.search
     for element in root.iter("a", "area"):
         href = element.get("href")
-        if not href:
-            continue
+        if not href or not interesting(href):
+            continue  # most links: pages of the site itself
         href = href.strip()
         position = (order.get(element, 0), -1)
         _scan_href(element, href, position, region, page_text, found_emails, found_phones)
@@ -245,22 +253,24 @@ def _scan_elements(
     return social_links
 
 
-_DENSITY = re.compile(r"\d{1,2}(?:\.\d{1,2})?x\b")
+# An @ that cannot start an address in an attribute: image densities (logo@2x.png) and CSS
+# at-rules.
+_PLAIN_AT = re.compile(
+    r"@(?!\d{1,2}(?:\.\d{1,2})?x\b|media\b|font-face\b|import\b|keyframes\b|supports\b|charset\b)"
+)
 
 
 def _at_sign_in_a_tag(source: str) -> bool:
-    """Whether any @ sits inside a tag, other than image densities (logo@2x.png)."""
-    at = source.find("@")
-    for _ in range(300):  # bounded work on hostile pages: past that, look at the attributes
-        if at == -1:
-            return False
+    """Whether any @ that could belong to an address sits inside a tag (not in a mailto link)."""
+    for count, match in enumerate(_PLAIN_AT.finditer(source)):
+        if count >= 300:
+            return True  # bounded work on hostile pages: past that, look at the attributes
+        at = match.start()
         window = max(0, at - 2000)
         in_tag = source.rfind("<", window, at) > source.rfind(">", window, at)
-        mailto = "mailto:" in source[max(0, at - 80) : at]
-        if in_tag and not mailto and not _DENSITY.match(source, at + 1):
+        if in_tag and "mailto:" not in source[max(0, at - 80) : at]:
             return True
-        at = source.find("@", at + 1)
-    return True
+    return False
 
 
 def _scan_href(element, href, position, region, page_text, found_emails, found_phones) -> None:
@@ -355,32 +365,39 @@ def _subtree_text_length(element, cache: dict) -> int:
 
 
 def _cards(found: Found, personal_only: bool, lengths: dict, under: dict | None = None) -> dict:
-    """email -> the largest element around an occurrence holding no other (personal) address.
+    """email -> the largest elements around its occurrences holding no other (personal) address.
 
     under, when given, is filled with element -> the (personal) addresses inside it.
     """
     if under is None:
         under = {}
-    for address, occurrences in found.occurrences.items():
+    places = {
+        address: list(dict.fromkeys(o.element for o in occurrences if o.visible))
+        for address, occurrences in found.occurrences.items()
+    }
+    for address, elements in places.items():
         if personal_only and classify.is_role_mailbox(address):
             continue
-        for occurrence in occurrences:
-            if occurrence.visible:
-                for node in _ancestors(occurrence.element):
-                    under.setdefault(node, set()).add(address)
+        for element in elements:
+            for node in _ancestors(element):
+                addresses = under.get(node)
+                if addresses is None:
+                    under[node] = {address}
+                elif address in addresses:
+                    break  # this branch is done: its ancestors have the address already
+                else:
+                    addresses.add(address)
     cards = {}
-    for address, occurrences in found.occurrences.items():
-        for occurrence in occurrences:
-            if not occurrence.visible:
-                continue
+    for address, elements in places.items():
+        for element in elements:
             card = None
-            for node in _ancestors(occurrence.element):
+            for node in _ancestors(element):
                 if node.tag in ("body", "html") or len(under.get(node, ())) > 1:
                     break
                 if _subtree_text_length(node, lengths) > _CARD_LIMIT:
                     break
                 card = node
-            if card is not None:
+            if card is not None and card not in cards.get(address, ()):
                 cards.setdefault(address, []).append(card)
     return cards
 
