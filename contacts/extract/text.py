@@ -56,7 +56,9 @@ def decode(html: str | bytes) -> str:
 
 
 # Comments and processing instructions go at parse time: a reader never sees them.
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(
+    no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
+)
 
 
 def parse(html: str | bytes):
