@@ -207,19 +207,19 @@ def visible_text(root) -> PageText:
     """
     order: dict = {}
     blocks_so_far: list[int] = []
-    places: dict = {}  # element -> (hidden, nearest block ancestor-or-self)
+    blocks: dict = {}  # element -> nearest block ancestor-or-self
+    hidden: set = set()
+    for element in root.iter(*SKIPPED_TAGS):
+        hidden.update(element.iter())
     count = 0
     for index, element in enumerate(root.iter()):
         order[element] = index
-        tag = element.tag
-        parent = element.getparent()
-        hidden, block = places[parent] if parent is not None else (False, element)
-        if tag in BLOCK_TAGS:
+        if element.tag in BLOCK_TAGS:
             count += 1
-            block = element
-        if not hidden and (tag in SKIPPED_TAGS or not isinstance(tag, str)):
-            hidden = True
-        places[element] = (hidden, block)
+            blocks[element] = element
+        else:
+            parent = element.getparent()
+            blocks[element] = element if parent is None else blocks[parent]
         blocks_so_far.append(count)
     runs: list[Run] = []
     run_of: dict = {}
@@ -242,9 +242,9 @@ def visible_text(root) -> PageText:
         else:
             container = owner
             position = blocks_so_far[order[owner]]
-        hidden, block = places[container]
-        if hidden:
+        if container in hidden:
             continue
+        block = blocks[container]
         if nodes and (block is not current_block or position != current_count):
             runs.append(Run(nodes, owners))
             nodes, owners = [], []
