@@ -40,7 +40,14 @@ NOT_NAME_WORDS = word_set(
     die das und kontakt impressum geschäftsführer geschäftsführung
     vertreten durch inhaber ansprechpartner telefon adresse recruiter hiring talent careers
     jobs apply author posted by written share follow new news events menu search login
-    sign log in out book now schedule appointment donate volunteer welcome meet get touch"""
+    sign log in out book now schedule appointment donate volunteer welcome meet get touch
+    photography photographer photo photos design designs designer consulting consultants
+    dental dentistry realty properties construction plumbing electric electrical solutions
+    systems technologies labs marketing agency partners associates llp pllc plc corporation
+    incorporated limited holdings ventures insurance financial accounting advisory advisors
+    health medical wellness fitness yoga salon restaurant cafe bakery hotel productions films
+    records publishing academy institute ministries landscaping motors repair cleaning boutique
+    gallery creative studios"""
 )
 _PARTICLES = word_set(
     "van von der den de del della di da dos das du le la st. st bin ibn al el ter ten y e"

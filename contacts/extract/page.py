@@ -482,6 +482,8 @@ def _name_in_card(card, address: str, own_names: dict, strict: bool):
             key = (match > 0, -rank, match, -index)
             if best is None or key > best[0]:
                 best = (key, name)
+        if best is not None and best[0][2] == 2 and best[0][1] >= -2:
+            break  # the mailbox's own name, marked up as a name: nothing later does better
     return best
 
 
