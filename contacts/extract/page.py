@@ -199,10 +199,11 @@ _ITEMPROPS = etree.XPath("//*[@itemprop]")
 _ATTRIBUTES_WITH_AT = etree.XPath("//@*[contains(., '@')]")
 
 
-# A link can only matter if it says one of these; one C-level search rules the rest out.
+# A link can only matter if it starts with one of these; an anchored match rules the rest out
+# in a few steps (a search through every href costs ten times more).
 _INTERESTING_HREF = re.compile(
-    r"(?i)^\s*(?:mailto|tel|sms|callto):|email-protection|linkedin\.|twitter\.|x\.com|"
-    r"facebook\.|fb\.com|instagram\.|youtube\.|tiktok\.|github\."
+    r"(?i)\s{0,20}(?:(?:mailto|tel|sms|callto):|(?:https?:)?//(?:[\w-]{1,63}\.){0,4}"
+    r"(?:linkedin|twitter|x|facebook|fb|instagram|youtube|tiktok|github)\.com\b)"
 )
 
 
@@ -211,10 +212,10 @@ def _scan_elements(
 ) -> list[str]:
     social_links: list[str] = []
     seen_social: set[str] = set()
-    interesting = _INTERESTING_HREF.search
+    interesting = _INTERESTING_HREF.match
     for element in root.iter("a", "area"):
         href = element.get("href")
-        if not href or not interesting(href):
+        if not href or not (interesting(href) or _CF_PATH in href):
             continue  # most links: pages of the site itself
         href = href.strip()
         position = (order.get(element, 0), -1)
