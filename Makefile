@@ -6,6 +6,9 @@ run:  ## start web + worker
 test:  ## run the test suite against PostgreSQL
 	bin/test
 
+demo:  ## offline demo: sample sites, sitemap import, worker, contacts table; app left running
+	bin/demo
+
 lint:
 	bin/venv && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 
