@@ -197,3 +197,19 @@ def test_flat_list_name_just_before_the_address():
 )
 def test_degrees_versus_surnames_and_suffixes(written, label):
     assert clean_name(written) == label
+
+
+def test_initials_fit_only_a_mailbox_of_initials():
+    from contacts.extract.names import local_part_match
+
+    assert local_part_match("Jane Doe", "jd4421@tallowpine.com") == 1
+    assert local_part_match("Willow Creek Middle", "wcmsoffice@tallowpine.com") == 0
+    assert local_part_match("Jane Doe", "jdoe@tallowpine.com") == 2
+
+
+def test_lines_of_a_card_never_run_together_into_a_name():
+    body = (
+        '<table><tr><td class="name"><div>North District</div><div>Shop Yard</div></td>'
+        "<td>roads.north@tallowpine.com</td></tr></table>"
+    )
+    assert names(body) == {}

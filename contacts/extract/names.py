@@ -47,7 +47,13 @@ NOT_NAME_WORDS = word_set(
     incorporated limited holdings ventures insurance financial accounting advisory advisors
     health medical wellness fitness yoga salon restaurant cafe bakery hotel productions films
     records publishing academy institute ministries landscaping motors repair cleaning boutique
-    gallery creative studios"""
+    gallery creative studios privacy policy terms conditions cookie cookies accessibility sitemap
+    copyright rights reserved discussions github district shop program operations maintenance
+    management waste water quality permits permit transit airport ferry landing liaison
+    improvement payable receivable equipment rental parks roads traffic engineering surveying
+    fleet vegetation winter emergency capital middle elementary academy campus library museum
+    facilities facility security safety human resources payroll procurement purchasing
+    communications relations outreach admissions enrollment athletics counseling nursing"""
 )
 _PARTICLES = word_set(
     "van von der den de del della di da dos das du le la st. st bin ibn al el ter ten y e"
@@ -171,6 +177,6 @@ def local_part_match(name: str, address: str) -> int:
     if len(first) >= 3 and first in squashed:
         return 2 if squashed.startswith(first) else 1
     initials = "".join(w[0] for w in words)
-    if squashed.startswith(initials) and len(initials) >= 2:
+    if len(initials) >= 2 and squashed == initials:  # "jd4421" for Jane Doe, not "wcmsoffice"
         return 1
     return 0

@@ -496,7 +496,8 @@ def _own_names(element) -> list[tuple[str, int]]:
     priority = _name_priority(element)
     texts = []
     if priority < 3:
-        texts.append(text_of(element) if len(element) else element.text or "")
+        # Spaced: a name never runs into the next line of a card ("Ann LeeSales").
+        texts.append(" ".join(element.itertext()) if len(element) else element.text or "")
     else:
         texts.extend(t for t in (element.text, element.tail) if t)
     if tag == "img" and element.get("alt"):
