@@ -213,3 +213,15 @@ def test_lines_of_a_card_never_run_together_into_a_name():
         "<td>roads.north@tallowpine.com</td></tr></table>"
     )
     assert names(body) == {}
+
+
+def test_people_listed_line_by_line_in_one_paragraph():
+    body = (
+        "<p>Jane Doe, Director<br>jdoe@tallowpine.com<br>(415) 238-2408<br><br>"
+        "Robert Lin<br>Program Manager<br>"
+        "<a href='mailto:rlin@tallowpine.com'>rlin@tallowpine.com</a></p>"
+    )
+    result = extract(f"<html><body>{body}</body></html>", URL)
+    assert result.names == {"jdoe@tallowpine.com": "Jane Doe", "rlin@tallowpine.com": "Robert Lin"}
+    phones = {c.email: c.phone for c in result.contacts if c.email}
+    assert phones == {"jdoe@tallowpine.com": "+14152382408", "rlin@tallowpine.com": ""}

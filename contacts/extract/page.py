@@ -86,7 +86,7 @@ def extract(html: str | bytes, url: str) -> Extraction:
     email_list = found_emails.ordered()
     phone_list = found_phones.ordered()
     lengths: dict = {}  # element -> length of the text inside it
-    _find_names(found_emails, lengths)
+    _find_names(found_emails, lengths, page_text)
     contacts = _contacts(
         email_list, phone_list, found_emails, found_phones, page_text, host, lengths
     )
@@ -403,7 +403,7 @@ def _cards(found: Found, personal_only: bool, lengths: dict, under: dict | None 
     return cards
 
 
-def _find_names(found: Found, lengths: dict) -> None:
+def _find_names(found: Found, lengths: dict, page_text) -> None:
     own_names: dict = {}
     under: dict = {}
     cards = _cards(found, personal_only=True, lengths=lengths, under=under)
@@ -442,6 +442,36 @@ def _find_names(found: Found, lengths: dict) -> None:
                     break
         if best:
             found.name(address, best[1], 2)
+    for address, occurrences in found.occurrences.items():
+        if address not in found.names and not classify.is_role_mailbox(address):
+            name = _name_in_lines(address, occurrences, page_text)
+            if name:
+                found.name(address, name, 3)
+
+
+def _name_in_lines(address: str, occurrences, page_text) -> str | None:
+    """People listed line by line in one block (Ann Lee<br>Director<br>ann@firm.com<br><br>…):
+    a name that fits the mailbox on the address's line or the two lines before it."""
+    for occurrence in occurrences:
+        if occurrence.where is not None:
+            run_index, start = occurrence.where[0], occurrence.where[1]
+        elif occurrence.visible and occurrence.element in page_text.run_of:
+            run_index, start = page_text.run_of[occurrence.element], None
+        else:
+            continue
+        for back in range(3):
+            index = run_index - back
+            if index < 0:
+                break
+            line = page_text.runs[index].text
+            if back == 0 and start is not None:
+                line = line[:start]
+            elif back > 0 and "@" in line:
+                break  # the previous person's address
+            for name in names.names_within(line):
+                if names.local_part_match(name, address):
+                    return name
+    return None
 
 
 def _name_before(card, address: str, own_names: dict, under: dict):
@@ -543,6 +573,12 @@ def _contacts(
             if occurrence.visible:
                 for node in _ancestors(occurrence.element):
                     phone_elements.setdefault(node, []).append(number)
+    phone_lines: dict = {}  # run index -> numbers written on that line
+    for number in phone_list:
+        for occurrence in found_phones.occurrences[number]:
+            line = _line_of(occurrence, page_text)
+            if line is not None:
+                phone_lines.setdefault(line, []).append(number)
     tied: set[str] = set()
     contacts = []
     for address in email_list:
@@ -554,6 +590,8 @@ def _contacts(
                 if numbers:
                     phone = numbers[0]
                     break
+        if not phone and address not in cards:
+            phone = _phone_in_lines(occurrences, page_text, phone_lines)
         if phone:
             tied.add(phone)
         best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
@@ -576,6 +614,28 @@ def _contacts(
         context = _context(occurrences, page_text)
         contacts.append(FoundContact("", number, "", "", best.source, context[:200]))
     return contacts
+
+
+def _line_of(occurrence, page_text) -> int | None:
+    if occurrence.where is not None:
+        return occurrence.where[0]
+    if occurrence.visible:
+        return page_text.run_of.get(occurrence.element)
+    return None
+
+
+def _phone_in_lines(occurrences, page_text, phone_lines: dict) -> str:
+    """A number on the address's line or the next two, before the next address."""
+    for occurrence in occurrences:
+        line = _line_of(occurrence, page_text)
+        if line is None:
+            continue
+        for index in range(line, min(line + 3, len(page_text.runs))):
+            if index > line and "@" in page_text.runs[index].text:
+                break
+            if index in phone_lines:
+                return phone_lines[index][0]
+    return ""
 
 
 def _context(occurrences, page_text) -> str:
