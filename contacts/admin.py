@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 
 from contacts.models import Contact, ScanJob
 from contacts.scan import request_scan
@@ -84,6 +85,7 @@ class ScanJobAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.ALWAYS
     date_hierarchy = "created_at"
     list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False

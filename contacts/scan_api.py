@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator, model_validator
 
@@ -103,7 +103,7 @@ def start_scan(request, payload: ScanIn):
         except InvalidURL as exc:
             raise HttpError(422, f"url: {exc}.") from None
     job, created = request_scan(domain, request.auth, start_url=start_url)
-    return 202, {"job_id": job.pk, "status": job.status, "created": created}
+    return Status(202, {"job_id": job.pk, "status": job.status, "created": created})
 
 
 @router.get("/scan/status/{job_id}", response=ScanJobOut, summary="A scan job's status")

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
 from curation.models import CurationStatus, ProcessingStatus
@@ -244,7 +244,7 @@ def create_pages_view(request, payload: PagesCreateIn):
         "invalid": [{"url": raw, "reason": reason} for _, raw, reason in normalised.invalid],
         "queued_count": queued,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 @v2_router.put("/pages/status", response=LegacyStatusOut, summary="Set page status (v2)")
