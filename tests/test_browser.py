@@ -122,7 +122,14 @@ def test_admin_happy_path(browser, live_server, staff, fixture_site, settings):
 
 def happy_path(driver, base: str, site: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    def click_and_load(element) -> None:
+        """Click something that loads a new page, and wait until the old one is gone."""
+        old = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
 
     def status_cells() -> tuple[str, str]:
         row = driver.find_element(By.CSS_SELECTOR, "#result_list tbody tr")
@@ -134,18 +141,18 @@ def happy_path(driver, base: str, site: str) -> None:
     driver.get(f"{base}/admin/login/?next=/admin/")
     driver.find_element(By.NAME, "username").send_keys("staff")
     driver.find_element(By.NAME, "password").send_keys("pw")
-    driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    click_and_load(driver.find_element(By.CSS_SELECTOR, "input[type=submit]"))
     assert driver.find_element(By.LINK_TEXT, "Dashboard")
 
     driver.get(f"{base}/admin/pages/page/add/")
     driver.find_element(By.NAME, "url").send_keys(f"{site}/team")
-    driver.find_element(By.NAME, "_save").click()
+    click_and_load(driver.find_element(By.NAME, "_save"))
     assert "was added successfully" in driver.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert status_cells() == ("New", "-")
 
     driver.find_element(By.CSS_SELECTOR, "input[name=_selected_action]").click()
     Select(driver.find_element(By.NAME, "action")).select_by_value("select_for_extraction")
-    driver.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    click_and_load(driver.find_element(By.CSS_SELECTOR, "button[name=index]"))
     message = driver.find_element(By.CSS_SELECTOR, ".messagelist").text
     assert "1 page updated, 1 queued for processing" in message
     assert status_cells() == ("Selected", "Queued")
@@ -169,7 +176,7 @@ def happy_path(driver, base: str, site: str) -> None:
     screenshot(driver, "contacts")
 
     driver.get(f"{base}/admin/")
-    driver.find_element(By.LINK_TEXT, "Dashboard").click()
+    click_and_load(driver.find_element(By.LINK_TEXT, "Dashboard"))
     assert driver.find_element(By.ID, "pages-total").text == "1"
     assert driver.find_element(By.ID, "throughput-hour").text == "1"
     assert driver.find_elements(By.CSS_SELECTOR, "#dash-contacts svg rect")
