@@ -113,11 +113,17 @@ def test_hostile_input_stays_linear():
         ("1 " * 100_000),
         "<span>" + "-" * 100_000 + "</span>",
         "<div>" * 5000,
+        " ".join(f"p{i}@brackenridge-dental.com 415-238-{1000 + i}" for i in range(3000)),
     ]
     for piece in pieces:
         start = time.process_time()
         extract(f"<html><body><p>{piece}</p></body></html>", URL)
         assert time.process_time() - start < 3.0, piece[:20]
+
+
+def test_deeply_nested_page_is_read_whole():
+    deep = "<div>" * 800 + "deep@brackenridge-dental.com" + "</div>" * 800
+    assert extract(deep, URL).emails == ["deep@brackenridge-dental.com"]
 
 
 def test_package_imports_no_django():

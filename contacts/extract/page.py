@@ -34,6 +34,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _EMPHASIS = frozenset({"strong", "b", "dt", "th", "td", "figcaption", "caption", "a", "cite"})
 _CF_PATH = "/cdn-cgi/l/email-protection"
 _CARD_LIMIT = 1500  # characters of text: more than a card, a row or an author box holds
+_LINE_LIMIT = 200  # characters: longer lines are prose, not a person's name or role
 
 
 @dataclass(slots=True)
@@ -465,9 +466,11 @@ def _name_in_lines(address: str, occurrences, page_text) -> str | None:
                 break
             line = page_text.runs[index].text
             if back == 0 and start is not None:
-                line = line[:start]
+                line = line[max(0, start - _LINE_LIMIT) : start]
             elif back > 0 and "@" in line:
                 break  # the previous person's address
+            if len(line) > _LINE_LIMIT:
+                break  # prose, not a list of people
             for name in names.names_within(line):
                 if names.local_part_match(name, address):
                     return name
@@ -631,7 +634,8 @@ def _phone_in_lines(occurrences, page_text, phone_lines: dict) -> str:
         if line is None:
             continue
         for index in range(line, min(line + 3, len(page_text.runs))):
-            if index > line and "@" in page_text.runs[index].text:
+            text = page_text.runs[index].text
+            if index > line and (len(text) > _LINE_LIMIT or "@" in text):
                 break
             if index in phone_lines:
                 return phone_lines[index][0]

@@ -56,8 +56,9 @@ def decode(html: str | bytes) -> str:
 
 
 # Comments and processing instructions go at parse time: a reader never sees them.
+# huge_tree: pages nested deeper than libxml2's default 256 levels are parsed whole.
 _PARSER = etree.HTMLParser(
-    no_network=True, remove_comments=True, remove_pis=True, collect_ids=False
+    no_network=True, remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True
 )
 
 
@@ -195,7 +196,7 @@ def _window(before: str, middle: str, after: str, limit: int = 200) -> str:
     return collapse(f"{before} {middle} {after}")[:limit]
 
 
-_ALL_TEXT = etree.XPath("//text()")
+_ALL_TEXT = etree.XPath("descendant::text()")
 
 
 def visible_text(root) -> PageText:
@@ -238,12 +239,13 @@ def visible_text(root) -> PageText:
             last = owner
             while len(last):
                 last = last[-1]
-            position = blocks_so_far[order[last]]
+            index = order.get(last)
         else:
             container = owner
-            position = blocks_so_far[order[owner]]
-        if container in hidden:
+            index = order.get(owner)
+        if index is None or container in hidden:
             continue
+        position = blocks_so_far[index]
         block = blocks[container]
         if nodes and (block is not current_block or position != current_count):
             runs.append(Run(nodes, owners))
