@@ -103,6 +103,11 @@ def clean(candidate: str) -> str | None:
         return None
     if _reason_rejected(local, domain):
         return None
+    if len(candidate) <= 254 and "--" not in domain and EMAIL.fullmatch(candidate):
+        # Dot-atom ASCII with letter TLD, labels of letters, digits and inner hyphens, no
+        # leading, trailing or doubled dots: a strict subset of RFC 5321 syntax, so the full
+        # validator (~45 us an address) has nothing left to reject.
+        return candidate
     try:
         validate_email(candidate, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:

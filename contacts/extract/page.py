@@ -457,7 +457,7 @@ def _name_in_lines(address: str, occurrences, page_text) -> str | None:
         if occurrence.where is not None:
             run_index, start = occurrence.where[0], occurrence.where[1]
         elif occurrence.visible and occurrence.element in page_text.run_of:
-            run_index, start = page_text.run_of[occurrence.element], None
+            run_index, start = page_text.run_of[occurrence.element][0], None
         else:
             continue
         for back in range(3):
@@ -623,7 +623,8 @@ def _line_of(occurrence, page_text) -> int | None:
     if occurrence.where is not None:
         return occurrence.where[0]
     if occurrence.visible:
-        return page_text.run_of.get(occurrence.element)
+        place = page_text.run_of.get(occurrence.element)
+        return None if place is None else place[0]
     return None
 
 

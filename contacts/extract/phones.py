@@ -70,13 +70,38 @@ def page_region(url: str, lang: str = "") -> str:
     return DEFAULT_REGION
 
 
-@functools.lru_cache(maxsize=4096)
 def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
     """E.164 for a number written any way (tel: links, structured data), or None."""
     raw = _EXTENSION.sub("", raw.strip())
-    digits = sum(c.isdigit() for c in raw)
-    if digits < 7 or digits > 17:
+    digits = "".join(_NOT_DIGIT.split(raw))
+    if len(digits) < 7 or len(digits) > 17:
         return None
+    plus = raw.startswith("+")
+    if (plus and len(digits) == 11 and digits[0] == "1") or (
+        not plus and region in _NANP_REGIONS and (len(digits) == 10 or digits[:1] == "1")
+    ):
+        return _north_american_number(digits[-10:] if len(digits) in (10, 11) else "")
+    return _parse_any(raw, region)
+
+
+_NOT_DIGIT = re.compile(r"\D+")
+_NANP_REGIONS = ("US", "CA")
+
+
+@functools.lru_cache(maxsize=4096)
+def _north_american_number(national: str) -> str | None:
+    """+1 and the ten digits when they are a valid North American number.
+
+    The number is built directly: phonenumbers.parse costs twice the validity test alone.
+    """
+    if len(national) != 10 or not national.isdigit():
+        return None
+    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+    return "+1" + national if phonenumbers.is_valid_number(number) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_any(raw: str, region: str) -> str | None:
     for attempt in (region, DEFAULT_REGION) if region != DEFAULT_REGION else (region,):
         try:
             number = phonenumbers.parse(raw, attempt)

@@ -126,7 +126,7 @@ class Run:
 @dataclass(slots=True)
 class PageText:
     runs: list[Run]
-    run_of: dict  # element -> index of the first run holding its own text
+    run_of: dict  # element -> (run index, node index) of the first text it owns
     order: dict  # element -> its index in document order
     # All runs in one string each, a newline between runs: one regex pass over the page.
     text: str = ""
@@ -156,19 +156,17 @@ class PageText:
         node = element
         hops = 0
         while node is not None and hops < 6:
-            index = self.run_of.get(node)
-            if index is not None:
+            place = self.run_of.get(node)
+            if place is None:
+                for count, child in enumerate(node.iterdescendants()):
+                    place = self.run_of.get(child)
+                    if place is not None or count > 50:
+                        break
+            if place is not None:
+                index, node_index = place
                 run = self.runs[index]
-                node_index = run.owners.index(node)
                 start = run.starts[node_index]
                 return self.context(index, start, start + len(run.nodes[node_index]))
-            for child in node.iterdescendants():
-                index = self.run_of.get(child)
-                if index is not None:
-                    run = self.runs[index]
-                    node_index = run.owners.index(child)
-                    start = run.starts[node_index]
-                    return self.context(index, start, start + len(run.nodes[node_index]))
             node = node.getparent()
             hops += 1
         return ""
@@ -265,9 +263,9 @@ def visible_text(root) -> PageText:
         spaced_starts.append(spaced_at)
         text_at += len(run.text) + 1
         spaced_at += len(run.spaced) + 1
-        for owner in run.owners:
+        for node_index, owner in enumerate(run.owners):
             if owner not in run_of:
-                run_of[owner] = index
+                run_of[owner] = (index, node_index)
     return PageText(
         runs,
         run_of,
