@@ -166,6 +166,9 @@ def find_obfuscated(text: str):
             yield address, match.start(), match.end()
 
 
+_RECIPIENT_SEPARATOR = re.compile(r"[,;]")
+
+
 def parse_mailto(href: str) -> tuple[list[str], list[str]]:
     """(recipients, copied) from a mailto: link; copied are the cc/bcc addresses."""
     body = href.strip()
@@ -173,7 +176,7 @@ def parse_mailto(href: str) -> tuple[list[str], list[str]]:
     address_part, _, query = body.partition("?")
     recipients: list[str] = []
     copied: list[str] = []
-    for item in re.split(r"[,;]", unquote(address_part)):
+    for item in _RECIPIENT_SEPARATOR.split(unquote(address_part)):
         address = _address_of(item)
         if address:
             recipients.append(address)
@@ -181,7 +184,7 @@ def parse_mailto(href: str) -> tuple[list[str], list[str]]:
         key = key.lower()
         if key not in {"to", "cc", "bcc"}:
             continue
-        for item in re.split(r"[,;]", value):
+        for item in _RECIPIENT_SEPARATOR.split(value):
             address = _address_of(item)
             if address:
                 (recipients if key == "to" else copied).append(address)

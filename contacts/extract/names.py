@@ -157,6 +157,10 @@ def names_within(text: str) -> list[str]:
     return found
 
 
+_NAME_PARTS = re.compile(r"[\s\-'\u2019.]+")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -166,10 +170,10 @@ def _fold(text: str) -> str:
 def local_part_match(name: str, address: str) -> int:
     """How well a name fits a mailbox: 2 for a surname (or full name) in it, 1 for initials."""
     local = _fold(address.rpartition("@")[0])
-    words = [w for w in re.split(r"[\s\-'\u2019.]+", _fold(name)) if w]
+    words = [w for w in _NAME_PARTS.split(_fold(name)) if w]
     if not words:
         return 0
-    squashed = re.sub(r"[^a-z]", "", local)
+    squashed = _NOT_LETTER.sub("", local)
     last = words[-1]
     first = words[0]
     if len(last) >= 3 and last in squashed:

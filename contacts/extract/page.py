@@ -33,6 +33,7 @@ _NO_NAMES = frozenset({"script", "style", "svg", "path", "g", "use", "input", "s
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _EMPHASIS = frozenset({"strong", "b", "dt", "th", "td", "figcaption", "caption", "a", "cite"})
 _CF_PATH = "/cdn-cgi/l/email-protection"
+_SPACES = re.compile(r"\s+")
 _CARD_LIMIT = 1500  # characters of text: more than a card, a row or an author box holds
 _LINE_LIMIT = 200  # characters: longer lines are prose, not a person's name or role
 
@@ -309,7 +310,7 @@ def _scan_itemprop(
         value = value.strip()
         if value.lower().startswith("mailto:"):
             value = value[7:]
-        address = emails.clean(re.sub(r"\s+", "", value))
+        address = emails.clean(_SPACES.sub("", value))
         if address:
             found_emails.add(address, Occurrence(element, position, "microdata"))
     if "telephone" in props:
