@@ -143,7 +143,7 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
         element = run.owners[run.node_at(offset, spaced=True)]
         where = (run_index, offset, offset + end - start, True)
         found_phones.add(
-            number, Occurrence(element, (order.get(element, 0), offset), "text", where)
+            number, Occurrence(element, (order.get(element, 0), start), "text", where)
         )
 
 
@@ -188,7 +188,7 @@ def _add_text(found, address, run, run_index, node_index, start, end, source, or
         address,
         Occurrence(
             element,
-            (order.get(element, 0), start),
+            (order.get(element, 0), page_text.text_starts[run_index] + start),
             source,
             (run_index, start, end, False),
         ),

@@ -312,7 +312,7 @@ def _international(span, groups, i):
     digits = ""
     ends = []
     for j in range(i, min(len(groups), i + 8)):
-        if j > i and not _plain_separator(_separator(span, groups, j)):
+        if j > i and not _plain_separator(_separator(span, groups, j), slash=True):
             break
         part = groups[j][0]
         if groups[j][3] and part == "0" and j > i:
