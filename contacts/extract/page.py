@@ -142,9 +142,7 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
         run = page_text.runs[run_index]
         element = run.owners[run.node_at(offset, spaced=True)]
         where = (run_index, offset, offset + end - start, True)
-        found_phones.add(
-            number, Occurrence(element, (order.get(element, 0), start), "text", where)
-        )
+        found_phones.add(number, Occurrence(element, (order.get(element, 0), start), "text", where))
 
 
 def _emails_in_run(page_text, run_index: int, order, found_emails: Found) -> None:
