@@ -1,12 +1,12 @@
 """One page in, its contacts out: collects what every other module finds and ties it together."""
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import classify, emails, names, phones, social, structured
+from . import cards, classify, emails, names, phones, social, structured
+from .found import Found, Occurrence
 from .results import Extraction, FoundContact
 from .text import collapse, decode, parse, text_of, visible_text
 
@@ -24,48 +24,8 @@ _SOURCE_RANK = {
 }
 # Attributes whose values people read (tooltips, labels) or that carry data for scripts.
 _READ_ATTRIBUTES = frozenset({"title", "content", "aria-label", "value", "data-email", "data-mail"})
-_NAME_CLASS_EXCLUDED = (
-    "user", "file", "company", "org", "site", "brand", "dept", "department", "office",
-    "business", "firm", "product", "place", "location", "venue", "event", "course", "program",
-    "domain", "host", "class", "tag", "field", "input",
-)  # fmt: skip
-_NO_NAMES = frozenset({"script", "style", "svg", "path", "g", "use", "input", "select", "br"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_EMPHASIS = frozenset({"strong", "b", "dt", "th", "td", "figcaption", "caption", "a", "cite"})
 _CF_PATH = "/cdn-cgi/l/email-protection"
 _SPACES = re.compile(r"\s+")
-_CARD_LIMIT = 1500  # characters of text: more than a card, a row or an author box holds
-_LINE_LIMIT = 200  # characters: longer lines are prose, not a person's name or role
-
-
-@dataclass(slots=True)
-class Occurrence:
-    element: object
-    order: tuple[int, int]
-    source: str
-    where: tuple | None = None  # (run index, start, end, spaced) for text found in a run
-    visible: bool = True  # found in the page body, so it sits in a card or row
-
-
-@dataclass(slots=True)
-class Found:
-    occurrences: dict = field(default_factory=dict)  # value -> [Occurrence]
-    names: dict = field(default_factory=dict)  # email -> (rank, name)
-    phone_of: dict = field(default_factory=dict)  # email -> phone stated with it
-
-    def add(self, value: str, occurrence: Occurrence) -> None:
-        self.occurrences.setdefault(value, []).append(occurrence)
-
-    def name(self, email: str, name: str, rank: int) -> None:
-        name = names.clean_name(name)
-        if not names.looks_like_name(name) or classify.is_role_mailbox(email):
-            return
-        current = self.names.get(email)
-        if current is None or rank < current[0]:
-            self.names[email] = (rank, name)
-
-    def ordered(self) -> list[str]:
-        return sorted(self.occurrences, key=lambda v: min(o.order for o in self.occurrences[v]))
 
 
 def extract(html: str | bytes, url: str) -> Extraction:
@@ -81,14 +41,12 @@ def extract(html: str | bytes, url: str) -> Extraction:
     found_phones = Found()
 
     _scan_text(page_text, order, region, found_emails, found_phones)
-    social_links = _scan_elements(
-        root, source, order, region, page_text, found_emails, found_phones
-    )
+    social_links = _scan_elements(root, source, order, region, found_emails, found_phones)
 
     email_list = found_emails.ordered()
     phone_list = found_phones.ordered()
     lengths: dict = {}  # element -> length of the text inside it
-    _find_names(found_emails, lengths, page_text)
+    cards.find_names(found_emails, lengths, page_text)
     contacts = _contacts(
         email_list, phone_list, found_emails, found_phones, page_text, host, lengths
     )
@@ -208,8 +166,10 @@ _INTERESTING_HREF = re.compile(
 
 
 def _scan_elements(
-    root, source, order, region, page_text, found_emails: Found, found_phones: Found
+    root, source, order, region, found_emails: Found, found_phones: Found
 ) -> list[str]:
+    """Links, Cloudflare-protected addresses, microdata, scripts and attributes; returns the
+    social profile links."""
     social_links: list[str] = []
     seen_social: set[str] = set()
     interesting = _INTERESTING_HREF.match
@@ -219,7 +179,7 @@ def _scan_elements(
             continue  # most links: pages of the site itself
         href = href.strip()
         position = (order.get(element, 0), -1)
-        _scan_href(element, href, position, region, page_text, found_emails, found_phones)
+        _scan_href(element, href, position, region, found_emails, found_phones)
         if element.tag == "a":
             link = social.profile_url(href)
             if link and link.lower() not in seen_social:
@@ -232,15 +192,8 @@ def _scan_elements(
             found_emails.add(address, Occurrence(element, position, "cloudflare"))
     for element in _ITEMPROPS(root) if "itemprop" in source else ():
         position = (order.get(element, 0), -1)
-        _scan_itemprop(
-            element,
-            element.get("itemprop"),
-            position,
-            region,
-            page_text,
-            found_emails,
-            found_phones,
-        )
+        itemprop = element.get("itemprop")
+        _scan_itemprop(element, itemprop, position, region, found_emails, found_phones)
     for element in root.iter("script"):
         _scan_script(element, order, region, found_emails, found_phones)
     for value in _ATTRIBUTES_WITH_AT(root) if _at_sign_in_a_tag(source) else ():
@@ -274,7 +227,7 @@ def _at_sign_in_a_tag(source: str) -> bool:
     return False
 
 
-def _scan_href(element, href, position, region, page_text, found_emails, found_phones) -> None:
+def _scan_href(element, href, position, region, found_emails, found_phones) -> None:
     scheme = href[:7].lower()
     if scheme.startswith("mailto:"):
         recipients, copied = emails.parse_mailto(href)
@@ -293,9 +246,7 @@ def _scan_href(element, href, position, region, page_text, found_emails, found_p
             found_emails.add(address, Occurrence(element, position, "cloudflare"))
 
 
-def _scan_itemprop(
-    element, itemprop, position, region, page_text, found_emails, found_phones
-) -> None:
+def _scan_itemprop(element, itemprop, position, region, found_emails, found_phones) -> None:
     props = itemprop.split()
     if "email" not in props and "telephone" not in props:
         return
@@ -350,252 +301,17 @@ def _scan_script(element, order, region, found_emails: Found, found_phones: Foun
         found_emails.add(address, Occurrence(element, position, "script", None, False))
 
 
-def _ancestors(element):
-    node = element
-    while node is not None:
-        yield node
-        node = node.getparent()
-
-
-def _subtree_text_length(element, cache: dict) -> int:
-    length = cache.get(element)
-    if length is None:
-        length = len(text_of(element))
-        cache[element] = length
-    return length
-
-
-def _cards(found: Found, personal_only: bool, lengths: dict, under: dict | None = None) -> dict:
-    """email -> the largest elements around its occurrences holding no other (personal) address.
-
-    under, when given, is filled with element -> the (personal) addresses inside it.
-    """
-    if under is None:
-        under = {}
-    places = {
-        address: list(dict.fromkeys(o.element for o in occurrences if o.visible))
-        for address, occurrences in found.occurrences.items()
-    }
-    for address, elements in places.items():
-        if personal_only and classify.is_role_mailbox(address):
-            continue
-        for element in elements:
-            for node in _ancestors(element):
-                addresses = under.get(node)
-                if addresses is None:
-                    under[node] = {address}
-                elif address in addresses:
-                    break  # this branch is done: its ancestors have the address already
-                else:
-                    addresses.add(address)
-    cards = {}
-    for address, elements in places.items():
-        for element in elements:
-            card = None
-            for node in _ancestors(element):
-                if node.tag in ("body", "html") or len(under.get(node, ())) > 1:
-                    break
-                if _subtree_text_length(node, lengths) > _CARD_LIMIT:
-                    break
-                card = node
-            if card is not None and card not in cards.get(address, ()):
-                cards.setdefault(address, []).append(card)
-    return cards
-
-
-def _find_names(found: Found, lengths: dict, page_text) -> None:
-    own_names: dict = {}
-    under: dict = {}
-    cards = _cards(found, personal_only=True, lengths=lengths, under=under)
-    for address, elements in cards.items():
-        if address in found.names and found.names[address][0] <= 1:
-            continue
-        if classify.is_role_mailbox(address):
-            continue
-        best = None
-        for card in elements:
-            candidate = _name_in_card(card, address, own_names, strict=False)
-            if candidate and (best is None or candidate[0] > best[0]):
-                best = candidate
-        if best is None:
-            # A flat list (<h4>name</h4><p>role</p><p>address</p>, then the next person):
-            # the name comes a few elements before the address.
-            for card in elements:
-                best = _name_before(card, address, own_names, under)
-                if best:
-                    break
-        if best is None:
-            # The card holds no name: look a little further out, for the person's own name only.
-            for card in elements:
-                node = card.getparent()
-                for _ in range(3):
-                    if node is None or node.tag in ("body", "html"):
-                        break
-                    if _subtree_text_length(node, lengths) > _CARD_LIMIT:
-                        break
-                    candidate = _name_in_card(node, address, own_names, strict=True)
-                    if candidate:
-                        best = candidate
-                        break
-                    node = node.getparent()
-                if best:
-                    break
-        if best:
-            found.name(address, best[1], 2)
-    for address, occurrences in found.occurrences.items():
-        if address not in found.names and not classify.is_role_mailbox(address):
-            name = _name_in_lines(address, occurrences, page_text)
-            if name:
-                found.name(address, name, 3)
-
-
-def _name_in_lines(address: str, occurrences, page_text) -> str | None:
-    """People listed line by line in one block (Ann Lee<br>Director<br>ann@firm.com<br><br>…):
-    a name that fits the mailbox on the address's line or the two lines before it."""
-    for occurrence in occurrences:
-        if occurrence.where is not None:
-            run_index, start = occurrence.where[0], occurrence.where[1]
-        elif occurrence.visible and occurrence.element in page_text.run_of:
-            run_index, start = page_text.run_of[occurrence.element][0], None
-        else:
-            continue
-        for back in range(3):
-            index = run_index - back
-            if index < 0:
-                break
-            line = page_text.runs[index].text
-            if back == 0 and start is not None:
-                line = line[max(0, start - _LINE_LIMIT) : start]
-            elif back > 0 and "@" in line:
-                break  # the previous person's address
-            if len(line) > _LINE_LIMIT:
-                break  # prose, not a list of people
-            for name in names.names_within(line):
-                if names.local_part_match(name, address):
-                    return name
-    return None
-
-
-def _name_before(card, address: str, own_names: dict, under: dict):
-    """A name in the few elements just before a card, up to the previous person's address."""
-    node = card
-    for _ in range(3):
-        sibling = node.getprevious()
-        for _ in range(4):
-            if sibling is None:
-                break
-            if under.get(sibling):
-                return None  # the previous person's block
-            candidate = _name_in_card(sibling, address, own_names, strict=False)
-            if candidate:
-                return candidate
-            sibling = sibling.getprevious()
-        node = node.getparent()
-        if node is None or node.tag in ("body", "html") or len(under.get(node, ())) > 1:
-            return None
-    return None
-
-
-def _name_in_card(card, address: str, own_names: dict, strict: bool):
-    """((fits mailbox, -priority, fit, -order), name) for the best person's name in a card.
-
-    strict: only a name that fits the mailbox (surname or full first name in it).
-    """
-    best = None
-    for index, element in enumerate(card.iter()):
-        candidates = own_names.get(element)
-        if candidates is None:
-            candidates = own_names[element] = _own_names(element)
-        for name, rank in candidates:
-            match = names.local_part_match(name, address)
-            if strict and match < 2:
-                continue
-            if not match and rank > 1:
-                continue
-            key = (match > 0, -rank, match, -index)
-            if best is None or key > best[0]:
-                best = (key, name)
-        if best is not None and best[0][2] == 2 and best[0][1] >= -2:
-            break  # the mailbox's own name, marked up as a name: nothing later does better
-    return best
-
-
-def _own_names(element) -> list[tuple[str, int]]:
-    """Names an element itself shows: (name, rank), lower ranks more trustworthy."""
-    tag = element.tag
-    if tag in _NO_NAMES or not isinstance(tag, str):
-        return []
-    priority = _name_priority(element)
-    texts = []
-    if priority < 3:
-        # Spaced: a name never runs into the next line of a card ("Ann LeeSales").
-        texts.append(" ".join(element.itertext()) if len(element) else element.text or "")
-    else:
-        texts.extend(t for t in (element.text, element.tail) if t)
-    if tag == "img" and element.get("alt"):
-        texts.append(element.get("alt"))
-        priority = min(priority, 2)
-    found = []
-    for text in texts:
-        if len(text) > 200 or text.lower() == text:
-            continue  # too long, or nothing capitalised
-        if "@" in text:
-            text = emails.EMAIL.sub(" | ", text)
-        name = names.clean_name(text)
-        if names.looks_like_name(name):
-            found.append((name, priority))
-        else:
-            found.extend((n, priority + 1) for n in names.names_within(text))
-    return found
-
-
-def _name_priority(element) -> int:
-    if element.get("itemprop") == "name":
-        return 0
-    classes = (element.get("class") or "").lower().split()
-    if "fn" in classes or "p-name" in classes:
-        return 0
-    for token in classes:
-        if "name" in token and not any(word in token for word in _NAME_CLASS_EXCLUDED):
-            return 0
-    if element.tag in _HEADINGS:
-        return 1
-    if element.tag in _EMPHASIS:
-        return 2
-    return 3
-
-
 def _contacts(
     email_list, phone_list, found_emails: Found, found_phones: Found, page_text, host, lengths
 ):
-    cards = _cards(found_emails, personal_only=False, lengths=lengths)
-    phone_elements: dict = {}
-    for number in phone_list:
-        for occurrence in found_phones.occurrences[number]:
-            if occurrence.visible:
-                for node in _ancestors(occurrence.element):
-                    phone_elements.setdefault(node, []).append(number)
-    phone_lines: dict = {}  # run index -> numbers written on that line
-    for number in phone_list:
-        for occurrence in found_phones.occurrences[number]:
-            line = _line_of(occurrence, page_text)
-            if line is not None:
-                phone_lines.setdefault(line, []).append(number)
-    tied: set[str] = set()
+    phone_of = cards.tie_phones(
+        email_list, phone_list, found_emails, found_phones, page_text, lengths
+    )
+    tied = set(phone_of.values())
     contacts = []
     for address in email_list:
         occurrences = found_emails.occurrences[address]
-        phone = found_emails.phone_of.get(address, "")
-        if not phone:
-            for card in cards.get(address, ()):
-                numbers = phone_elements.get(card)
-                if numbers:
-                    phone = numbers[0]
-                    break
-        if not phone and address not in cards:
-            phone = _phone_in_lines(occurrences, page_text, phone_lines)
-        if phone:
-            tied.add(phone)
+        phone = phone_of.get(address, "")
         best = min(occurrences, key=lambda o: _SOURCE_RANK.get(o.source, 9))
         context = _context(occurrences, page_text)
         contacts.append(
@@ -616,30 +332,6 @@ def _contacts(
         context = _context(occurrences, page_text)
         contacts.append(FoundContact("", number, "", "", best.source, context[:200]))
     return contacts
-
-
-def _line_of(occurrence, page_text) -> int | None:
-    if occurrence.where is not None:
-        return occurrence.where[0]
-    if occurrence.visible:
-        place = page_text.run_of.get(occurrence.element)
-        return None if place is None else place[0]
-    return None
-
-
-def _phone_in_lines(occurrences, page_text, phone_lines: dict) -> str:
-    """A number on the address's line or the next two, before the next address."""
-    for occurrence in occurrences:
-        line = _line_of(occurrence, page_text)
-        if line is None:
-            continue
-        for index in range(line, min(line + 3, len(page_text.runs))):
-            text = page_text.runs[index].text
-            if index > line and (len(text) > _LINE_LIMIT or "@" in text):
-                break
-            if index in phone_lines:
-                return phone_lines[index][0]
-    return ""
 
 
 def _context(occurrences, page_text) -> str:
