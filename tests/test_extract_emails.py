@@ -197,3 +197,14 @@ def test_mixed_case_duplicates_are_one_address():
 def test_script_that_glues_an_address_together():
     script = "<script>var to = 'frida' + '@' + 'harborlight.org';</script>"
     assert emails(script) == ["frida@harborlight.org"]
+
+
+@pytest.mark.parametrize(
+    "real", ["wangwei@163.com", "li@126.com", "ops@sentrysecurity.com", "k@360.cn", "a@3m.com"]
+)
+def test_numeric_and_lookalike_domains_that_are_real(real):
+    assert clean(real) == real
+
+
+def test_self_hosted_monitoring_dsn():
+    assert clean("0a1b2c3d4e5f60718293a4b5c6d7e8f9@sentry.firm-internal.com") is None

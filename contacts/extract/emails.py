@@ -62,18 +62,20 @@ PLACEHOLDER_LOCALS = word_set(
 _PLACEHOLDER_NAMES = word_set(
     "example examples domain mydomain mysite mycompany mywebsite mybusiness sample placeholder"
 )
-_MONITORING = ("sentry", "wixpress", "bugsnag", "rollbar", "raygun", "datadoghq", "logrocket")
+# Error-monitoring services whose DSNs look like addresses (key@o123.ingest.sentry.io).
+_MONITORING = word_set(
+    "sentry.io sentry-cdn.com wixpress.com bugsnag.com rollbar.com raygun.io datadoghq.com "
+    "logrocket.com logrocket.io"
+)
 
 
 def _reason_rejected(local: str, domain: str) -> str | None:
     labels = domain.split(".")
     if labels[-1] in _ASSET_EXTENSIONS:
         return "asset file name"
-    if any(
-        label[:1].isdigit() and label.rstrip("x").replace(".", "").isdigit() for label in labels
-    ):
-        return "asset density or version"
-    if all(part.isdigit() for part in labels[:-1]):
+    if any(label.endswith("x") and label[:-1].isdigit() for label in labels):
+        return "asset density"  # logo@2x.png, icon@1.5x.svg
+    if len(labels) > 2 and all(part.isdigit() for part in labels[:-1]):
         return "numeric domain"
     _, name, suffix = split_domain(domain)
     if not name or not suffix:
@@ -83,7 +85,7 @@ def _reason_rejected(local: str, domain: str) -> str | None:
         return "placeholder domain"
     if local in PLACEHOLDER_LOCALS or local.startswith("your"):
         return "placeholder mailbox"
-    if any(word in domain for word in _MONITORING):
+    if registered in _MONITORING or any(label.split("-")[0] == "sentry" for label in labels):
         return "monitoring service"
     if len(local) >= 16 and set(local) <= _HEX:
         return "hash"
