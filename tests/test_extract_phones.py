@@ -161,3 +161,9 @@ def test_number_word_alone_says_nothing():
         "+14152382408",
         "+14152382410",
     ]
+
+
+def test_structured_values_with_labels_and_extensions():
+    assert parse("Phone: +1 415 238 2408") == "+14152382408"
+    assert parse("Tel. (415) 238-2408 ext 5") == "+14152382408"
+    assert parse("+1-800-FLOWERS") is None

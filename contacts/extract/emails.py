@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, unquote
 
 from email_validator import EmailNotValidError, validate_email
 
-from .domains import registered_domain, split_domain
+from .domains import split_domain
 from .text import word_set
 
 # Every pattern here has bounded repetition and no nested unbounded quantifiers: linear time.
@@ -230,7 +230,3 @@ def unescape_script(text: str) -> str:
     if "+" in text:
         text = _JS_CONCATENATION.sub("", text)
     return text
-
-
-def same_organisation(address: str, page_domain: str) -> bool:
-    return registered_domain(address.rpartition("@")[2]) == page_domain

@@ -72,7 +72,10 @@ def page_region(url: str, lang: str = "") -> str:
 
 def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
     """E.164 for a number written any way (tel: links, structured data), or None."""
-    raw = _EXTENSION.sub("", raw.strip())
+    start = _NUMBER_START.search(raw)
+    if start is None:
+        return None
+    raw = _EXTENSION.sub("", raw[start.start() :].strip())  # "Phone: +1 …" and "… ext. 12" go
     digits = "".join(_NOT_DIGIT.split(raw))
     if len(digits) < 7 or len(digits) > 17:
         return None
@@ -85,6 +88,7 @@ def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
 
 
 _NOT_DIGIT = re.compile(r"\D+")
+_NUMBER_START = re.compile(r"[+(]?\d")
 _NANP_REGIONS = ("US", "CA")
 
 
