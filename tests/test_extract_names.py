@@ -225,3 +225,12 @@ def test_people_listed_line_by_line_in_one_paragraph():
     assert result.names == {"jdoe@tallowpine.com": "Jane Doe", "rlin@tallowpine.com": "Robert Lin"}
     phones = {c.email: c.phone for c in result.contacts if c.email}
     assert phones == {"jdoe@tallowpine.com": "+14152382408", "rlin@tallowpine.com": ""}
+
+
+def test_the_business_own_name_is_not_a_person():
+    page = (
+        "<html><body><footer><h3>Osteria Bellavista</h3><p>Via Roma 12</p>"
+        '<p><a href="mailto:ciao@osteriabellavista.com">ciao@osteriabellavista.com</a></p>'
+        "</footer></body></html>"
+    )
+    assert extract(page, "https://www.osteriabellavista.com/").names == {}

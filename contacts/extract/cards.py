@@ -77,7 +77,9 @@ def cards_by_address(
     return cards
 
 
-def find_names(found: Found, lengths: dict, page_text) -> None:
+def find_names(found: Found, lengths: dict, page_text, site: str = "") -> None:
+    """Names for the personal addresses; site is the page's domain name ("osteriaroma"), so the
+    business's own name is never taken for a person's."""
     own_names: dict = {}
     under: dict = {}
     by_address = cards_by_address(found, personal_only=True, lengths=lengths, under=under)
@@ -88,14 +90,14 @@ def find_names(found: Found, lengths: dict, page_text) -> None:
             continue
         best = None
         for card in elements:
-            candidate = _name_in_card(card, address, own_names, strict=False)
+            candidate = _name_in_card(card, address, own_names, site, strict=False)
             if candidate and (best is None or candidate[0] > best[0]):
                 best = candidate
         if best is None:
             # A flat list (<h4>name</h4><p>role</p><p>address</p>, then the next person):
             # the name comes a few elements before the address.
             for card in elements:
-                best = _name_before(card, address, own_names, under)
+                best = _name_before(card, address, own_names, under, site)
                 if best:
                     break
         if best is None:
@@ -107,7 +109,7 @@ def find_names(found: Found, lengths: dict, page_text) -> None:
                         break
                     if _subtree_text_length(node, lengths) > _CARD_LIMIT:
                         break
-                    candidate = _name_in_card(node, address, own_names, strict=True)
+                    candidate = _name_in_card(node, address, own_names, site, strict=True)
                     if candidate:
                         best = candidate
                         break
@@ -150,7 +152,7 @@ def _name_in_lines(address: str, occurrences, page_text) -> str | None:
     return None
 
 
-def _name_before(card, address: str, own_names: dict, under: dict):
+def _name_before(card, address: str, own_names: dict, under: dict, site: str):
     """A name in the few elements just before a card, up to the previous person's address."""
     node = card
     for _ in range(3):
@@ -160,7 +162,7 @@ def _name_before(card, address: str, own_names: dict, under: dict):
                 break
             if under.get(sibling):
                 return None  # the previous person's block
-            candidate = _name_in_card(sibling, address, own_names, strict=False)
+            candidate = _name_in_card(sibling, address, own_names, site, strict=False)
             if candidate:
                 return candidate
             sibling = sibling.getprevious()
@@ -170,7 +172,7 @@ def _name_before(card, address: str, own_names: dict, under: dict):
     return None
 
 
-def _name_in_card(card, address: str, own_names: dict, strict: bool):
+def _name_in_card(card, address: str, own_names: dict, site: str, strict: bool):
     """((fits mailbox, -priority, fit, -order), name) for the best person's name in a card.
 
     strict: only a name that fits the mailbox (surname or full first name in it).
@@ -184,7 +186,7 @@ def _name_in_card(card, address: str, own_names: dict, strict: bool):
             match = names.local_part_match(name, address)
             if strict and match < 2:
                 continue
-            if not match and rank > 1:
+            if not match and (rank > 1 or names.squashed(name) in site):
                 continue
             key = (match > 0, -rank, match, -index)
             if best is None or key > best[0]:

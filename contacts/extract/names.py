@@ -115,8 +115,6 @@ def looks_like_name(text: str) -> bool:
             return False
         if not word[0].isupper():
             return False
-        if word.isupper() and len(word) > 3 and not _INITIAL.match(word):
-            return False  # "MAIN OFFICE"
         capitalised += 1
     return capitalised >= 2
 
@@ -164,6 +162,11 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 @functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def squashed(name: str) -> str:
+    """Letters only, folded to ASCII: "Osteria Roma" -> "osteriaroma"."""
+    return _NOT_LETTER.sub("", _fold(name))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import cards, classify, emails, names, phones, social, structured
+from . import cards, classify, domains, emails, names, phones, social, structured
 from .found import Found, Occurrence
 from .results import Extraction, FoundContact
 from .text import collapse, decode, parse, text_of, visible_text
@@ -46,7 +46,8 @@ def extract(html: str | bytes, url: str) -> Extraction:
     email_list = found_emails.ordered()
     phone_list = found_phones.ordered()
     lengths: dict = {}  # element -> length of the text inside it
-    cards.find_names(found_emails, lengths, page_text)
+    site = domains.split_domain(host)[1].replace("-", "") if host else ""
+    cards.find_names(found_emails, lengths, page_text, site)
     contacts = _contacts(
         email_list, phone_list, found_emails, found_phones, page_text, host, lengths
     )
