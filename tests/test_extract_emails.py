@@ -208,3 +208,8 @@ def test_numeric_and_lookalike_domains_that_are_real(real):
 
 def test_self_hosted_monitoring_dsn():
     assert clean("0a1b2c3d4e5f60718293a4b5c6d7e8f9@sentry.firm-internal.com") is None
+
+
+def test_obfuscated_mailbox_never_takes_the_previous_element_text():
+    body = "<p><span>Tel 040 8774974</span><span>kontor(at)harborlight.de</span></p>"
+    assert emails(body) == ["kontor@harborlight.de"]

@@ -91,7 +91,17 @@ def _scan_text(page_text, order, region, found_emails: Found, found_phones: Foun
             if not emails.might_be_obfuscated(run.text):
                 continue
             for address, start, end in emails.find_obfuscated(run.text):
+                local, _, domain = address.partition("@")
+                local_end = start + len(local)
                 first = run.node_at(start)
+                last = run.node_at(local_end - 1)
+                if first != last:
+                    # The mailbox ran into the text of the element before it ("8774974info").
+                    start = run.starts[last]
+                    address = emails.clean(run.text[start:local_end] + "@" + domain)
+                    first = last
+                    if not address:
+                        continue
                 _add_text(
                     found_emails, address, run, run_index, first, start, end, "obfuscated",
                     order, page_text,
