@@ -234,3 +234,27 @@ def test_the_business_own_name_is_not_a_person():
         "</footer></body></html>"
     )
     assert extract(page, "https://www.osteriabellavista.com/").names == {}
+
+
+def test_names_tied_by_structure_when_the_mailbox_says_nothing():
+    body = (
+        "<table><tr><th>Teacher</th><th>Subject</th><th>Email</th></tr>"
+        "<tr><td>Mr. Oskar Lindgren</td><td>Science</td><td>t0417@tallowpine.com</td></tr>"
+        "<tr><td>Dr. Amina Yusuf</td><td>History</td><td>t0533@tallowpine.com</td></tr></table>"
+        "<p>Office lead: Colm Byrne · <a href='mailto:c7@tallowpine.com'>Email</a></p>"
+    )
+    assert names(body) == {
+        "t0417@tallowpine.com": "Oskar Lindgren",
+        "t0533@tallowpine.com": "Amina Yusuf",
+        "c7@tallowpine.com": "Colm Byrne",
+    }
+
+
+def test_no_name_from_an_unrelated_section_before():
+    abstract = "Keynote on data quality and lakehouses, with an abstract that runs on. " * 8
+    body = (
+        f"<section><div class='speaker'><h3>Nadia Sheffield</h3><p>{abstract}</p></div>"
+        "</section><section><h2>Questions?</h2>"
+        "<p>Write to <a href='mailto:z9@tallowpine.com'>z9@tallowpine.com</a></p></section>"
+    )
+    assert names(body) == {}

@@ -97,7 +97,7 @@ def find_names(found: Found, lengths: dict, page_text, site: str = "") -> None:
             # A flat list (<h4>name</h4><p>role</p><p>address</p>, then the next person):
             # the name comes a few elements before the address.
             for card in elements:
-                best = _name_before(card, address, own_names, under, site)
+                best = _name_before(card, address, own_names, under, site, lengths)
                 if best:
                     break
         if best is None:
@@ -120,19 +120,21 @@ def find_names(found: Found, lengths: dict, page_text, site: str = "") -> None:
             found.name(address, best[1], 2)
     for address, occurrences in found.occurrences.items():
         if address not in found.names and not classify.is_role_mailbox(address):
-            name = _name_in_lines(address, occurrences, page_text)
+            name = _name_in_lines(address, occurrences, page_text, site)
             if name:
                 found.name(address, name, 3)
 
 
-def _name_in_lines(address: str, occurrences, page_text) -> str | None:
-    """People listed line by line in one block (Ann Lee<br>Director<br>ann@firm.com<br><br>…):
-    a name that fits the mailbox on the address's line or the two lines before it."""
+def _name_in_lines(address: str, occurrences, page_text, site: str) -> str | None:
+    """A name written on the address's own line ("Office lead: Ann Lee · ann@firm.com": the one
+    name before it) or, fitting the mailbox, on the two lines before it (people listed line by
+    line in one block: Ann Lee<br>Director<br>ann@firm.com<br><br>…)."""
     for occurrence in occurrences:
         if occurrence.where is not None:
             run_index, start = occurrence.where[0], occurrence.where[1]
         elif occurrence.visible and occurrence.element in page_text.run_of:
-            run_index, start = page_text.run_of[occurrence.element][0], None
+            run_index, node_index = page_text.run_of[occurrence.element]
+            start = page_text.runs[run_index].starts[node_index]
         else:
             continue
         for back in range(3):
@@ -140,20 +142,23 @@ def _name_in_lines(address: str, occurrences, page_text) -> str | None:
             if index < 0:
                 break
             line = page_text.runs[index].text
-            if back == 0 and start is not None:
+            if back == 0:
                 line = line[max(0, start - _LINE_LIMIT) : start]
-            elif back > 0 and "@" in line:
+            elif "@" in line:
                 break  # the previous person's address
             if len(line) > _LINE_LIMIT:
                 break  # prose, not a list of people
-            for name in names.names_within(line):
+            found = names.names_within(line)
+            for name in found:
                 if names.local_part_match(name, address):
                     return name
+            if back == 0 and len(set(found)) == 1 and names.squashed(found[0]) not in site:
+                return found[0]
     return None
 
 
-def _name_before(card, address: str, own_names: dict, under: dict, site: str):
-    """A name in the few elements just before a card, up to the previous person's address."""
+def _name_before(card, address: str, own_names: dict, under: dict, site: str, lengths: dict):
+    """A name in the few short elements just before a card, up to the previous person's address."""
     node = card
     for _ in range(3):
         sibling = node.getprevious()
@@ -162,6 +167,8 @@ def _name_before(card, address: str, own_names: dict, under: dict, site: str):
                 break
             if under.get(sibling):
                 return None  # the previous person's block
+            if _subtree_text_length(sibling, lengths) > 2 * _LINE_LIMIT:
+                return None  # a section of its own, not the label of this one
             candidate = _name_in_card(sibling, address, own_names, site, strict=False)
             if candidate:
                 return candidate
@@ -175,9 +182,12 @@ def _name_before(card, address: str, own_names: dict, under: dict, site: str):
 def _name_in_card(card, address: str, own_names: dict, site: str, strict: bool):
     """((fits mailbox, -priority, fit, -order), name) for the best person's name in a card.
 
+    A name that does not fit the mailbox is taken from a heading or a name field, or when it is
+    the only name the card shows in a cell, link or bold text (the one person in a table row).
     strict: only a name that fits the mailbox (surname or full first name in it).
     """
     best = None
+    others: dict[str, int] = {}  # names that do not fit the mailbox -> their best rank
     for index, element in enumerate(card.iter()):
         candidates = own_names.get(element)
         if candidates is None:
@@ -186,13 +196,21 @@ def _name_in_card(card, address: str, own_names: dict, site: str, strict: bool):
             match = names.local_part_match(name, address)
             if strict and match < 2:
                 continue
-            if not match and (rank > 1 or names.squashed(name) in site):
-                continue
+            if not match:
+                if names.squashed(name) in site:
+                    continue  # the business's own name
+                if rank <= 2:
+                    others[name] = min(rank, others.get(name, rank))
+                if rank > 1:
+                    continue
             key = (match > 0, -rank, match, -index)
             if best is None or key > best[0]:
                 best = (key, name)
         if best is not None and best[0][2] == 2 and best[0][1] >= -2:
             break  # the mailbox's own name, marked up as a name: nothing later does better
+    if best is None and not strict and len(others) == 1:
+        name, rank = others.popitem()
+        best = ((False, -rank, 0, 0), name)
     return best
 
 

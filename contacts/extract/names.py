@@ -134,6 +134,16 @@ def _is_edge_word(word: str) -> bool:
     return low in NOT_NAME_WORDS or low in _PARTICLES
 
 
+def _ends_sentence(word: str) -> bool:
+    """A full stop after a whole word (not an initial like "J." or a title like "Dr.")."""
+    return (
+        word.endswith(".")
+        and len(word) > 3
+        and word.lower() not in HONORIFICS
+        and "." not in word[:-1]
+    )
+
+
 def names_within(text: str) -> list[str]:
     """Names inside a longer text: 'Office lead: Ann Lee ·' -> ['Ann Lee']."""
     found = []
@@ -141,8 +151,12 @@ def names_within(text: str) -> list[str]:
         run: list[str] = []
         for word in [*piece.split(), ""]:
             if word and _is_name_token(word):
-                run.append(word)
-                continue
+                if _ends_sentence(word):
+                    run.append(word[:-1])  # "… Osteria Roma. All rights reserved"
+                    word = ""
+                else:
+                    run.append(word)
+                    continue
             while run and _is_edge_word(run[0]):
                 run.pop(0)
             while run and _is_edge_word(run[-1]):
