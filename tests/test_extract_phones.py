@@ -167,3 +167,12 @@ def test_structured_values_with_labels_and_extensions():
     assert parse("Phone: +1 415 238 2408") == "+14152382408"
     assert parse("Tel. (415) 238-2408 ext 5") == "+14152382408"
     assert parse("+1-800-FLOWERS") is None
+
+
+def test_identifier_words_in_the_cell_before_say_nothing():
+    row = (
+        "<table><tr><td>Ulla Berg</td><td>Permit Technician</td><td>Admitting / Registration</td>"
+        "<td>(541) 401-9678</td></tr><tr><th>Order</th><td>Invoice 415-238-2408</td></tr></table>"
+    )
+    assert phones(row) == ["+15414019678"]
+    assert phones("<dl><dt>Phone</dt><dd>4152382408</dd></dl>") == ["+14152382408"]

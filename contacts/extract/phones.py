@@ -292,8 +292,11 @@ def _number_at(text, offset, span, groups, i, region, plus):
     elif groups[i][0].startswith("0") and region not in ("US", "CA"):
         found = _national(span, groups, i, region)
     else:
+        # "Phone" may head the cell or line before a bare number (<dt>Phone</dt><dd>…)
         found = _north_american(span, groups, i, before)
-    if found and _is_identifier(before):
+    # An identifier's label sits on the number's own line: the cell before a phone in a staff
+    # table ("Permit Technician") says nothing about it.
+    if found and _is_identifier(before[before.rfind("\n") + 1 :]):
         return None
     return found
 
