@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from curation import queue, workflows
@@ -125,6 +125,20 @@ def drain(
         pool.shutdown()
 
 
+def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection of every pool thread that opened one (a process function
+    may read the database): one job per thread, held at a barrier so no thread takes two."""
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        with suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)
+        connection.close()
+
+    for future in [pool.submit(close) for _ in range(threads)]:
+        future.result()
+
+
 def _drain_on(
     pool: ThreadPoolExecutor,
     workflow: Workflow,
@@ -137,11 +151,16 @@ def _drain_on(
     model = workflow.model
     queryset = model._default_manager.all()
     inflight: set[Future] = set()
+    done_rows: list[Outcome] = []  # processed, not yet written
     claimable = True  # the queue may hold rows we are allowed to take
     while True:
-        room = threads - len(inflight)
+        # Up to `threads` rows run and as many wait in the pool's queue, so the threads never
+        # sit idle while this thread writes results and claims (each a few round trips).
+        room = 2 * threads - len(inflight)
         # Claim while there is room: a full batch, or whatever fits once half the pool is free.
         if claimable and time.monotonic() < deadline and room >= min(batch_size, threads / 2):
+            # Write what is done first: finished rows free their domain's slots for the claim.
+            record(workflow, done_rows, result)
             pks, lease = queue.claim(
                 queryset,
                 min(batch_size, room),
@@ -157,54 +176,94 @@ def _drain_on(
                 continue
             claimable = False
         if not inflight:
+            record(workflow, done_rows, result)
             return
-        done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
-        for future in done:
-            outcome = future.result()
-            if outcome == "complete":
-                result.completed += 1
-            elif outcome == "error":
+        done, inflight = wait(inflight, timeout=RECORD_EVERY_SECONDS, return_when=FIRST_COMPLETED)
+        done_rows.extend(future.result() for future in done)
+        if len(done_rows) >= RECORD_BATCH or not done:
+            record(workflow, done_rows, result)
+        if done:
+            # Finished rows free slots of their keys, and rows may have been queued meanwhile.
+            claimable = True
+
+
+# Results are written in batches: after this many rows, or when the pool was quiet this long.
+RECORD_BATCH = 32
+RECORD_EVERY_SECONDS = 0.1
+
+
+@dataclass
+class Outcome:
+    row: Any
+    lease: Any
+    value: Any = None  # what process() returned
+    error: str = ""  # set when process() failed
+    error_fields: dict[str, Any] | None = None
+
+
+def process_row(workflow: Workflow, row: Any, lease: Any) -> Outcome:
+    """Run the workflow's process function on one claimed row (on a pool thread)."""
+    try:
+        return Outcome(row, lease, value=workflow.process(row))
+    except ProcessingFailed as exc:
+        logger.info("%s %s error: %s", workflow.name, row.pk, exc)
+        return Outcome(row, lease, error=str(exc) or type(exc).__name__, error_fields=exc.fields)
+    except Exception as exc:
+        logger.exception("%s %s failed", workflow.name, row.pk)
+        return Outcome(row, lease, error=f"{type(exc).__name__}: {exc}")
+
+
+def record(workflow: Workflow, outcomes: list[Outcome], result: TickResult) -> None:
+    """Write processed rows: the workflow's save for the successes, then Complete or Error
+    under each row's lease. Empties `outcomes`."""
+    if not outcomes:
+        return
+    batch = outcomes[:]
+    outcomes.clear()
+    model = workflow.model
+    for outcome in batch:
+        if outcome.error:
+            if queue.fail(
+                model, outcome.row.pk, outcome.lease, outcome.error, **(outcome.error_fields or {})
+            ):
                 result.failed += 1
             else:
                 result.lost += 1
-        # A finished row frees a slot of its key, and rows may have been queued meanwhile.
-        claimable = True
-
-
-def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
-    """Close the database connection of every pool thread: one job per thread, held at a
-    barrier so that no thread takes two."""
-    barrier = threading.Barrier(threads)
-
-    def close() -> None:
-        with suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=5)
-        connection.close()
-
-    for future in [pool.submit(close) for _ in range(threads)]:
-        future.result()
-
-
-def process_row(workflow: Workflow, row: Any, lease: Any) -> str:
-    """Run the workflow's process function on one claimed row and record the outcome."""
-    close_old_connections()
-    model = type(row)
+    good = [o for o in batch if not o.error]
+    if not good:
+        return
     try:
-        fields = workflow.process(row) or {}
-    except ProcessingFailed as exc:
-        ok = queue.fail(model, row.pk, lease, str(exc), **exc.fields)
-        logger.info("%s %s error: %s", workflow.name, row.pk, exc)
-        return "error" if ok else "lost"
+        if workflow.save:
+            fields = workflow.save([(o.row, o.value) for o in good])
+        else:
+            fields = [o.value or {} for o in good]
     except Exception as exc:
-        logger.exception("%s %s failed", workflow.name, row.pk)
-        ok = queue.fail(model, row.pk, lease, f"{type(exc).__name__}: {exc}")
-        return "error" if ok else "lost"
-    if queue.finish(model, row.pk, lease, **fields):
-        return "complete"
-    logger.warning(
-        "%s %s finished after its lease was taken away; not recorded", workflow.name, row.pk
+        if len(good) > 1:  # find the row that cannot be saved; save the others
+            for outcome in good:
+                record(workflow, [outcome], result)
+            return
+        logger.exception("%s %s could not be saved", workflow.name, good[0].row.pk)
+        good[0].error = f"could not store the result: {type(exc).__name__}: {exc}"
+        record(workflow, good, result)
+        return
+    finished = queue.finish_many(
+        model, [(o.row.pk, o.lease, f) for o, f in zip(good, fields, strict=True)]
     )
-    return "lost"
+    result.completed += finished
+    if finished < len(good):
+        result.lost += len(good) - finished
+        logger.warning(
+            "%s: %d rows finished after their lease was taken away; not recorded",
+            workflow.name,
+            len(good) - finished,
+        )
+
+
+def process_now(workflow: Workflow, row: Any, lease: Any) -> TickResult:
+    """Process and record one claimed row on this thread (`manage.py selftest`)."""
+    result = TickResult(workflow.name, claimed=1)
+    record(workflow, [process_row(workflow, row, lease)], result)
+    return result
 
 
 @contextmanager

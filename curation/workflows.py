@@ -16,9 +16,13 @@ from django.db import models
 class Workflow:
     name: str
     model_label: str  # "app_label.ModelName", a model inheriting curation.models.CurationModel
-    # process(row) -> dict of extra fields to store when the row is marked Complete.
-    # Raising marks the row Error with the exception's message.
-    process: Callable[[Any], dict[str, Any]]
+    # process(row) -> result, on a pool thread, outside any transaction (fetch, parse…).
+    # Raising marks the row Error with the exception's message (ProcessingFailed: and fields).
+    # Without `save`, the result is the dict of extra fields stored when the row is Complete.
+    process: Callable[[Any], Any]
+    # save([(row, result), …]) -> [fields, …]: writes the results of several rows at once on
+    # the tick's own thread, returning for each row the fields stored with Complete.
+    save: Callable[[list[tuple[Any, Any]]], list[dict[str, Any]]] | None = None
     # The column rows are throttled by (e.g. "domain_id"): at most FETCH_PER_DOMAIN_CONCURRENCY
     # rows with the same value are Processing at once, across all workers. None: no limit.
     concurrency_field: str | None = None

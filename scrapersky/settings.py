@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters travel apart from the SQL (PostgreSQL binds them): psycopg then skips
+    # formatting each query text in Python, which was a tenth of a busy worker's time.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     # Each test run may name its own database (parallel runs on one server never collide).
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME") or None}
 

@@ -145,3 +145,13 @@ def test_a_page_rejected_while_processing_still_completes(site, settings):
         ProcessingStatus.COMPLETE,
     )
     assert Contact.objects.count() == 3
+
+
+def test_one_contact_on_two_pages_of_a_batch_is_stored_once(site):
+    both = TEAM.replace("(312) 867-4412", "")
+    site.get("https://harborlegal.com/team", body=TEAM, content_type="text/html")
+    site.get("https://harborlegal.com/contact", body=both, content_type="text/html")
+    select("https://harborlegal.com/team", "https://harborlegal.com/contact")
+    assert run_tick().completed == 2
+    assert Contact.objects.filter(email="omar@harborlegal.com").count() == 1
+    assert Contact.objects.get(email="omar@harborlegal.com").phone == "+13128674412"

@@ -256,3 +256,31 @@ def test_work_queued_during_a_tick_is_picked_up_by_it():
 
     runner.tick(Workflow("late", "pages.Page", process), budget_seconds=30)
     assert counts() == {ProcessingStatus.COMPLETE: 5}
+
+
+def test_a_result_that_cannot_be_saved_fails_alone():
+    queue_pages(6)
+
+    def save(items):
+        if any(row.url.endswith("/p4") for row, _ in items):
+            raise ValueError("value too long for type character varying(500)")
+        return [{"title": value} for _, value in items]
+
+    workflow = Workflow("saving", "pages.Page", process=lambda page: page.url[-2:], save=save)
+    result = runner.tick(workflow, budget_seconds=30)
+    assert (result.completed, result.failed) == (5, 1)
+    bad = Page.objects.get(url__endswith="/p4")
+    assert bad.processing_error == (
+        "could not store the result: ValueError: value too long for type character varying(500)"
+    )
+    assert Page.objects.get(url__endswith="/p2").title == "p2"
+
+
+def test_finish_many_skips_rows_whose_lease_moved_on():
+    queue_pages(3)
+    pks, lease = queue.claim(Page.objects.all(), 3)
+    Page.objects.filter(pk=pks[0]).update(processing_started_at=lease + timedelta(seconds=1))
+    finished = queue.finish_many(Page, [(pk, lease, {"title": "done"}) for pk in pks])
+    assert finished == 2
+    assert Page.objects.get(pk=pks[0]).title == ""
+    assert set(Page.objects.exclude(pk=pks[0]).values_list("title", flat=True)) == {"done"}

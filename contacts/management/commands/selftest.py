@@ -12,7 +12,7 @@ from contacts.models import Contact
 from contacts.workflow import page_extraction
 from curation import queue
 from curation.models import CurationStatus, ProcessingStatus
-from curation.runner import process_row
+from curation.runner import process_now
 from pages.models import Domain, Page
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -95,8 +95,9 @@ class Command(BaseCommand):
         if not worker:
             pks, lease = queue.claim(pages, 1)
             if pks:
-                outcome = process_row(page_extraction, pages.get(), lease)
-                self.stdout.write(f"Processed here: {outcome}")
+                self.stdout.write(
+                    f"Processed here: {process_now(page_extraction, pages.get(), lease)}"
+                )
         deadline = time.monotonic() + timeout
         while pages.filter(
             processing_status__in=[ProcessingStatus.QUEUED, ProcessingStatus.PROCESSING]
