@@ -130,3 +130,12 @@ def test_package_imports_no_django():
     code = "import sys, contacts.extract; sys.exit('django' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+def test_threads_extract_side_by_side():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [TEAM.replace("Noor Haddad", f"Noor Haddad{'x' * i}") for i in range(16)]
+    expected = [extract(page, URL).emails for page in pages]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda page: extract(page, URL).emails, pages)) == expected

@@ -2,6 +2,7 @@
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -55,11 +56,22 @@ def decode(html: str | bytes) -> str:
     return html.decode("cp1252", "replace")
 
 
-# Comments and processing instructions go at parse time: a reader never sees them.
-# huge_tree: pages nested deeper than libxml2's default 256 levels are parsed whole.
-_PARSER = etree.HTMLParser(
-    no_network=True, remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True
-)
+_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        # Comments and processing instructions go at parse time: a reader never sees them.
+        # huge_tree: pages nested deeper than libxml2's default 256 levels are parsed whole.
+        parser = _PARSERS.parser = etree.HTMLParser(
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+            collect_ids=False,
+            huge_tree=True,
+        )
+    return parser
 
 
 def parse(html: str | bytes):
@@ -69,7 +81,7 @@ def parse(html: str | bytes):
         return None
     try:
         # The plain etree parser: lxml.html's element classes cost a Python call per element.
-        return etree.fromstring(text, _PARSER)
+        return etree.fromstring(text, _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
