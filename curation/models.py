@@ -36,8 +36,9 @@ class CurationModel(models.Model):
     drained by `curation.runner`. Processing fields are written only by `curation.queue`.
     """
 
+    # Indexed by the (curation, processing) pair index below, whose first column it is.
     curation_status = models.CharField(
-        max_length=16, choices=CurationStatus.choices, default=CurationStatus.NEW, db_index=True
+        max_length=16, choices=CurationStatus.choices, default=CurationStatus.NEW
     )
     # NULL, not "", means "never queued" (SPEC section 1): the queue states are four values.
     processing_status = models.CharField(  # noqa: DJ001
@@ -74,6 +75,23 @@ class CurationModel(models.Model):
                 fields=["processing_started_at"],
                 condition=Q(processing_status="Processing"),
                 name="%(app_label)s_%(class)s_lease",
+            ),
+            # Counts per status pair (dashboard, stats) as an index-only scan.
+            models.Index(
+                fields=["curation_status", "processing_status"],
+                name="%(app_label)s_%(class)s_status_pair",
+            ),
+            # Throughput: rows finished in the last minutes and hour.
+            models.Index(
+                fields=["processing_finished_at"],
+                condition=Q(processing_finished_at__isnull=False),
+                name="%(app_label)s_%(class)s_finished",
+            ),
+            # Error reasons, grouped (messages are truncated to 500 characters, so they fit).
+            models.Index(
+                fields=["processing_error"],
+                condition=Q(processing_status="Error"),
+                name="%(app_label)s_%(class)s_error",
             ),
         ]
 
