@@ -60,7 +60,6 @@ _PARTICLES = word_set(
 )
 _TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\u2019\-.])*$")
 _DIGIT = re.compile(r"\d")
-_INITIAL = re.compile(r"^[^\W\d_]\.$")
 
 
 def _plain(word: str) -> str:

@@ -23,7 +23,6 @@ _GITHUB_RESERVED = word_set(
     solutions resources notifications new organizations search issues pulls codespaces
     marketplace events git-guides"""
 )
-_TIKTOK_RESERVED = word_set("share embed tag music discover")
 
 
 def _network(host: str) -> str | None:
