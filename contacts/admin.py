@@ -28,7 +28,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ("email_type", "source")
     search_fields = ("email", "name", "phone", "domain__name")
     list_select_related = ("domain",)
-    show_facets = admin.ShowFacets.ALWAYS
+    show_facets = admin.ShowFacets.ALLOW  # counts on request: the table grows large
     raw_id_fields = ("domain", "page")
     readonly_fields = ("first_seen", "last_seen")
     list_per_page = 100

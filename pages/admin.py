@@ -56,6 +56,9 @@ class PageAdmin(CurationAdminMixin, admin.ModelAdmin):
     )
     list_per_page = 100
     show_full_result_count = False
+    # Facet counts on request ("Show counts"): counted on every load they took 0.6 s at a
+    # million pages, against 0.1 s without.
+    show_facets = admin.ShowFacets.ALLOW
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Error")

@@ -146,7 +146,7 @@ def test_saving_the_form_keeps_what_the_worker_wrote_meanwhile(client, staff, ma
 def test_changelist_shows_facet_counts(client, staff, make_pages):
     make_pages(2, curation_status=CurationStatus.REJECTED)
     client.force_login(staff)
-    response = client.get(CHANGELIST)
+    response = client.get(CHANGELIST + "?_facets=True")
     assert response.status_code == 200
     assert "Rejected" in response.content.decode()
     assert "(2)" in response.content.decode()
