@@ -258,3 +258,76 @@ def test_no_name_from_an_unrelated_section_before():
         "<p>Write to <a href='mailto:z9@tallowpine.com'>z9@tallowpine.com</a></p></section>"
     )
     assert names(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        # Titles before a name: religious, culinary, professional, Spanish and German forms.
+        ("Deacon Tomasz Wielgosz", "Tomasz Wielgosz"),
+        ("Chef Orla Banfield", "Orla Banfield"),
+        ("Canon Petra Hallgren", "Petra Hallgren"),
+        ("Sister Agnes Morrow", "Agnes Morrow"),
+        ("Dña. Leire Otxoa", "Leire Otxoa"),
+        ("Doña Leire Otxoa", "Leire Otxoa"),
+        ("Don Iker Zubiri", "Iker Zubiri"),
+        ("Zahnärztin Dr. Jana Voss", "Jana Voss"),
+        ("Eng. Tariq Haddad", "Tariq Haddad"),
+        ("Lic. Tariq Haddad", "Tariq Haddad"),  # an abbreviated word before a whole name
+        # Credentials after a name: dotted, parenthesised, marked, all-caps acronyms, degrees.
+        ("Wren Atherly BVSc (Hons) MANZCVS", "Wren Atherly"),
+        ("Wren Atherly BSc (Hons)", "Wren Atherly"),
+        ("Wren Atherly TEP", "Wren Atherly"),
+        ("Wren Atherly FCA", "Wren Atherly"),
+        ("Wren Atherly, ACA", "Wren Atherly"),
+        ("Wren Atherly, BSN, RN", "Wren Atherly"),
+        ("Wren Atherly, LCSW-C", "Wren Atherly"),
+        ("Wren Atherly, CFP\u00ae", "Wren Atherly"),
+        ("Wren Atherly, REALTOR\u00ae", "Wren Atherly"),
+        ("Wren Atherly, T.R.P.", "Wren Atherly"),
+        ("Wren Atherly pht", "Wren Atherly"),
+        ("Wren Atherly MBChB FRCS", "Wren Atherly"),
+        # ... but surnames stay.
+        ("Wren Atherly Jr.", "Wren Atherly Jr."),
+        ("Jean Marc DUPONT", "Jean Marc DUPONT"),
+        ("Aidan McKay", "Aidan McKay"),
+        ("Rosa Maria LeBon", "Rosa Maria LeBon"),
+        ("Mei Lin Ng", "Mei Lin Ng"),
+        ("JANE ROE", "JANE ROE"),
+        ("Don Iker", "Don Iker"),
+    ],
+)
+def test_titles_and_credentials_by_shape(written, label):
+    assert clean_name(written) == label
+
+
+def test_unknown_title_before_a_name_that_fits_the_mailbox():
+    from contacts.extract.names import fit_to_mailbox, local_part_match
+
+    # A word before the name the mailbox is made of is a title ("Kantor", "Stadtrat", …).
+    assert fit_to_mailbox("Kantorin Ilse Brenner", "ibrenner@tallowpine.com") == "Ilse Brenner"
+    assert fit_to_mailbox("Stadtrat Olaf Berg", "olaf@tallowpine.com") == "Olaf Berg"
+    # A first name the mailbox is made of stays; so do middle names and initials.
+    assert fit_to_mailbox("Mary Ann Keller", "mkeller@tallowpine.com") == "Mary Ann Keller"
+    assert fit_to_mailbox("J. Robert Holm", "robert@tallowpine.com") == "J. Robert Holm"
+    assert fit_to_mailbox("Mary Ann Keller", "keller@tallowpine.com") == "Mary Ann Keller"
+    # An unknown word in front does not hide that the name fits the mailbox.
+    assert local_part_match("Kantorin Ilse Brenner-Wolf", "ilse@tallowpine.com") == 2
+
+
+def test_titles_and_credentials_in_cards():
+    body = (
+        "<table><tr><td>Dr Wren Atherly BVSc (Hons) MANZCVS</td>"
+        "<td><a href='mailto:wren@tallowpine.com'>wren@tallowpine.com</a></td></tr>"
+        "<tr><td>Stadträtin Olga Brenner</td><td>o.brenner@tallowpine.com</td></tr></table>"
+        "<ul><li><strong>Deacon Tomasz Wielgosz</strong> \u2013 "
+        "<a href='mailto:twielgosz@tallowpine.com'>twielgosz@tallowpine.com</a></li></ul>"
+        "<p><b>Chef Orla Banfield-Moss</b></p><p>Executive Chef &amp; Owner</p>"
+        "<p><a href='mailto:orla@tallowpine.com'>orla@tallowpine.com</a></p>"
+    )
+    assert names(body) == {
+        "wren@tallowpine.com": "Wren Atherly",
+        "o.brenner@tallowpine.com": "Olga Brenner",
+        "twielgosz@tallowpine.com": "Tomasz Wielgosz",
+        "orla@tallowpine.com": "Orla Banfield-Moss",
+    }

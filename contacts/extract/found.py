@@ -24,7 +24,7 @@ class Found:
         self.occurrences.setdefault(value, []).append(occurrence)
 
     def name(self, email: str, name: str, rank: int) -> None:
-        name = names.clean_name(name)
+        name = names.fit_to_mailbox(names.clean_name(name), email)
         if not names.looks_like_name(name) or classify.is_role_mailbox(email):
             return
         current = self.names.get(email)

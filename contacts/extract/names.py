@@ -13,14 +13,26 @@ HONORIFICS = word_set(
     dipl.-inf. dipl.-math. dipl. mag. ing. herr frau hr. fr. mme mme. mlle m. sr. sra. srta.
     dott. dott.ssa avv. arch. prof.dr. univ.-prof. priv.-doz. pd rabbi pastor capt. col. lt.
     sgt. gen. atty. coach med. med rer. nat. phil. jur. dent. vet. h.c. habil. univ. mult.
-    dr.med. dr.rer.nat. dr.phil. dr.jur. dr.med.dent. dipl.-psych. dipl.-betriebsw."""
+    dr.med. dr.rer.nat. dr.phil. dr.jur. dr.med.dent. dipl.-psych. dipl.-betriebsw.
+    deacon deaconess canon sister brother father mother bishop archbishop cardinal elder imam
+    cantor chaplain msgr msgr. mons. monsignor revd revd. ven. venerable pr. ptr. pst.
+    chef sous-chef maestro maestra madame monsieur mademoiselle maître me. sœur frère père abbé
+    don doña dona dña dña. dª d.ª sr sra srta lic. lic licda. lcda. ing. arq. abog. dra dra.
+    dr.ª profa. prof.ª eng. eng engr. engr. cpt. maj. cmdr. adm. det. insp. sen. rep. gov.
+    zahnarzt zahnärztin arzt ärztin tierarzt tierärztin rechtsanwalt rechtsanwältin ra.
+    steuerberater steuerberaterin notar notarin apotheker apothekerin pfarrer pfarrerin
+    mgr mgr. inż. drs. ir. ds. mr.drs. dr.ir."""
 )
 # Written after a name (credentials and degrees); compared without dots.
 CREDENTIALS = word_set(
     """phd dphil md do dds dmd dvm od pharmd psyd edd jd llm llb mba ma ms msc mph msw mfa ba bs
     bsc beng meng cpa cfa cfp esq rn np pa pac lcsw lpc lmft pe ra aia leed ap fache facp
     facs faap cpc cma cisa cissp pmp shrm scp mbe obe cbe frcp frcs mrcp bds
-    mdiv dmin rdh cda fagd mag ing"""
+    mdiv dmin rdh cda fagd mag ing aca fca acca cima tep bvsc bvms mrcvs manzcvs fanzcvs bsn
+    msn dnp crna lcsw lcsw-c lmsw lpn cna pht ot otr pt dpt mpt slp ccc-slp atc cscs rd ld
+    dc nd realtor gri crs abr csp chfc clu cltc cpcu aif ricc frics mrics riba arb
+    frcpc frcsc fracs fracp mbbs mbchb bchd dip hons oxon cantab mcsp hcpc frsa qc kc sc
+    cfre cae ccim crm mcp mcse acp acc pcc mcc"""
 )
 # Words that mark a text as a role, a place or an instruction rather than a person.
 NOT_NAME_WORDS = word_set(
@@ -73,27 +85,66 @@ def clean_name(text: str) -> str:
         return ""
     # "Lee, Ann" stays as written; "Ann Lee, DDS, MS" loses what follows the name.
     parts = [p.strip() for p in text.split(",")]
-    if len(parts) > 1 and all(_is_credential_run(p) for p in parts[1:]):
+    if len(parts) > 1 and all(_is_credential_run(p, parts[0]) for p in parts[1:]):
         text = parts[0]
     words = text.split()
-    while words and (words[0].lower() in HONORIFICS or _plain(words[0]) in {"dr", "prof"}):
+    while words and _is_title(words[0], len(words)):
         words.pop(0)
-    while len(words) > 2 and _is_credential(words[-1]):
+    while len(words) > 2 and _is_credential(words[-1], words[:-1]):
         words.pop()
     return " ".join(words).strip(" ,")
 
 
-def _is_credential(word: str) -> bool:
+# Also first names or words of a name ("Don Iker", "Canon Petra"): titles only before a whole name.
+_AMBIGUOUS_TITLES = word_set(
+    "don dona doña sister brother father mother elder canon chef bishop cardinal judge coach"
+)
+# An abbreviated word before a name ("Lic.", "Arq.", "Dña."): initials are one letter.
+_ABBREVIATED_TITLE = re.compile(r"^[^\W\d_][^\W\d_A-Z]{1,3}\.$")
+
+
+def _is_title(word: str, count: int) -> bool:
+    low = word.lower()
+    if low in HONORIFICS or _plain(word) in {"dr", "prof"}:
+        return count > 2 or low not in _AMBIGUOUS_TITLES
+    return count > 2 and bool(_ABBREVIATED_TITLE.match(word)) and low not in _PARTICLES
+
+
+# Credentials by their shape, for the many no list holds:
+_DOTTED = re.compile(r"^(?:[^\W\d_]{1,4}\.){2,5}[^\W\d_]{0,3}$")  # "T.R.P.", "B.Sc.", "Ph.D."
+_DEGREE = re.compile(r"^(?:[A-Z][a-z]{0,2}){2,4}$")  # "BVSc", "MBChB", "MSc": several capitals
+_ACRONYM = re.compile(r"^[A-Z]{2,8}(?:-[A-Z]{1,4})?$")  # "FCA", "LCSW-C", "MANZCVS"
+_NAME_PREFIXES = ("Mc", "Mac", "Le", "La", "De", "Di", "Da", "Du", "Van", "Von", "Fitz", "St")
+_VOWELS = frozenset("AEIOU")
+
+
+def _is_credential(word: str, before: list[str] | None = None) -> bool:
+    """A degree or post-nominal; before is the rest of the name, when the word ends one."""
     plain = _plain(word)
-    if plain not in CREDENTIALS:
-        return False
-    # "MA", "M.A." and "PhD" are degrees; "Ma" and "Do" are also surnames (Lin Ma, Anh Do).
-    return len(plain) > 2 or word.isupper() or "." in word
+    if plain in CREDENTIALS:
+        # "MA", "M.A." and "PhD" are degrees; "Ma" and "Do" are also surnames (Lin Ma, Anh Do).
+        return len(plain) > 2 or word.isupper() or "." in word
+    if "\u00ae" in word or "\u2122" in word:
+        return True  # CFP®, REALTOR®: marks are never part of a name
+    if word.startswith("(") and word.endswith(")"):
+        return True  # (Hons), (Oxon)
+    if _DOTTED.match(word):
+        return True
+    if _DEGREE.match(word) and not word.startswith(_NAME_PREFIXES):
+        return True  # "McKay", "LeBon" are surnames
+    if _ACRONYM.match(word):
+        # An acronym after a name not written in capitals. Few vowels: "TEP", "MANZCVS", not
+        # a surname in capitals ("Jean Marc DUPONT").
+        if before is None or all(w.isupper() for w in before):
+            return False
+        return sum(c in _VOWELS for c in word) <= 1
+    return False
 
 
-def _is_credential_run(part: str) -> bool:
+def _is_credential_run(part: str, name: str = "") -> bool:
     words = part.split()
-    return bool(words) and all(_is_credential(w) for w in words)
+    before = name.split() or None
+    return bool(words) and all(_is_credential(w, before) for w in words)
 
 
 def looks_like_name(text: str) -> bool:
@@ -184,19 +235,54 @@ def squashed(name: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def local_part_match(name: str, address: str) -> int:
-    """How well a name fits a mailbox: 2 for a surname (or full name) in it, 1 for initials."""
+    """How well a name fits a mailbox: 2 for a surname (or full name) in it, 1 for initials.
+
+    Every part of a surname counts ("atremblay" for Ann Tremblay-Nakashima), and a first name
+    counts after an unknown word in front ("marcus" for "Chef Marcus Lindgren").
+    """
     local = _fold(address.rpartition("@")[0])
     words = [w for w in _NAME_PARTS.split(_fold(name)) if w]
     if not words:
         return 0
     squashed = _NOT_LETTER.sub("", local)
-    last = words[-1]
+    if not squashed:
+        return 0
     first = words[0]
-    if len(last) >= 3 and last in squashed:
-        return 2
+    for word in words[1:]:
+        if len(word) >= 3 and word not in _PARTICLES and word in squashed:
+            return 2
     if len(first) >= 3 and first in squashed:
         return 2 if squashed.startswith(first) else 1
     initials = "".join(w[0] for w in words)
     if len(initials) >= 2 and squashed == initials:  # "jd4421" for Jane Doe, not "wcmsoffice"
         return 1
+    if len(initials) >= 3 and squashed == initials[1:]:  # "Chef Jane Doe" for "jd4421"
+        return 1
     return 0
+
+
+def _starts_mailbox(first: str, rest: list[str], squashed: str) -> bool:
+    """Whether a mailbox starts with this first name, or its initial and a later name part."""
+    if len(first) >= 2 and squashed.startswith(first):
+        return True
+    return squashed[:1] == first[:1] and any(
+        len(w) >= 3 and squashed[1:].startswith(w) for w in rest
+    )
+
+
+def fit_to_mailbox(name: str, address: str) -> str:
+    """Drops an unknown title in front of a name the mailbox is made of: "Stadtrat Olaf Berg"
+    with olaf@ or oberg@ -> "Olaf Berg". A first name or initial the mailbox starts with stays."""
+    words = name.split()
+    if len(words) < 3 or len(words[0].rstrip(".")) < 2 or words[0].lower() in _PARTICLES:
+        return name
+    squashed = _NOT_LETTER.sub("", _fold(address.rpartition("@")[0]))
+    parts = [_NOT_LETTER.sub("", _fold(w)) for w in words]
+    if not squashed or not all(parts[:2]):
+        return name
+    second_parts = [p for w in words[2:] for p in _NAME_PARTS.split(_fold(w)) if p]
+    if _starts_mailbox(parts[1], second_parts, squashed) and not _starts_mailbox(
+        parts[0], [parts[1], *second_parts], squashed
+    ):
+        return " ".join(words[1:])
+    return name
