@@ -331,3 +331,38 @@ def test_titles_and_credentials_in_cards():
         "twielgosz@tallowpine.com": "Tomasz Wielgosz",
         "orla@tallowpine.com": "Orla Banfield-Moss",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("Ilse Brenner, Treasurer", "Ilse Brenner"),
+        ("Ilse Brenner, Co-Founder & CEO", "Ilse Brenner"),
+        ("Ilse Brenner, Vice President, Finance", "Ilse Brenner"),
+        ("Ilse Brenner, Harbourline Communications", "Ilse Brenner"),
+        ("Ilse Brenner, MD, Chief of Surgery", "Ilse Brenner"),
+        ("Brenner, Ilse", "Brenner, Ilse"),  # "last, first" stays as written
+    ],
+)
+def test_a_role_after_a_comma_ends_the_name(written, label):
+    assert clean_name(written) == label
+
+
+def test_role_words_before_a_name_in_a_sentence():
+    assert names_within("Contact Guest Relations Manager Ilse Brenner-Wolf at") == [
+        "Ilse Brenner-Wolf"
+    ]
+    assert names_within("Our Founder and Owner Olaf Berg says hi") == ["Olaf Berg"]
+
+
+def test_roles_around_names_in_cards_and_lines():
+    body = (
+        "<section><p>For private parties, contact Private Events Director Ilse Brenner-Wolf "
+        "at <a href='mailto:ilse.bw@tallowpine.com'>ilse.bw@tallowpine.com</a>.</p></section>"
+        "<div><h3>Olaf Berg, Treasurer</h3>"
+        "<a href='mailto:olaf@tallowpine.com'>olaf@tallowpine.com</a></div>"
+    )
+    assert names(body) == {
+        "ilse.bw@tallowpine.com": "Ilse Brenner-Wolf",
+        "olaf@tallowpine.com": "Olaf Berg",
+    }

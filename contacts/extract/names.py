@@ -65,7 +65,15 @@ NOT_NAME_WORDS = word_set(
     improvement payable receivable equipment rental parks roads traffic engineering surveying
     fleet vegetation winter emergency capital middle elementary academy campus library museum
     facilities facility security safety human resources payroll procurement purchasing
-    communications relations outreach admissions enrollment athletics counseling nursing"""
+    communications relations outreach admissions enrollment athletics counseling nursing
+    treasurer vice chairman chairwoman chairperson founder co-founder cofounder owner co-owner
+    proprietor ceo cfo coo cto cmo cio vp svp evp avp executive finance legal compliance
+    product investor investors spokesperson spokesman spokeswoman paralegal accountant broker
+    agent realtor therapist physiotherapist veterinarian optometrist pharmacist hygiene
+    bookkeeper trustee trustees councillor councilmember council alderman auditor controller
+    comptroller assessor planner inspector technician developer scientist researcher
+    postdoc student intern curator producer sommelier pastry private events
+    maintainer maintainers organiser organizer ambassador youth ministry worship"""
 )
 _PARTICLES = word_set(
     "van von der den de del della di da dos das du le la st. st bin ibn al el ter ten y e"
@@ -87,6 +95,13 @@ def clean_name(text: str) -> str:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) > 1 and all(_is_credential_run(p, parts[0]) for p in parts[1:]):
         text = parts[0]
+    elif len(parts) > 1 and len(parts[0].split()) >= 2:
+        for part in parts[1:]:
+            if _is_role(part):
+                text = parts[0]  # "Ann Lee, Treasurer", "Ann Lee, MD, Harbourline Media"
+                break
+            if not _is_credential_run(part, parts[0]):
+                break
     words = text.split()
     while words and _is_title(words[0], len(words)):
         words.pop(0)
@@ -147,6 +162,11 @@ def _is_credential_run(part: str, name: str = "") -> bool:
     return bool(words) and all(_is_credential(w, before) for w in words)
 
 
+def _is_role(part: str) -> bool:
+    """A job title or an organisation: some word of it marks a role, not a person."""
+    return any(w.lower().strip(".&()") in NOT_NAME_WORDS for w in part.split())
+
+
 def looks_like_name(text: str) -> bool:
     """Two to five words, each capitalised (or a particle or initial), no role words."""
     if not text or len(text) > 60 or "@" in text or _DIGIT.search(text):
@@ -194,6 +214,20 @@ def _ends_sentence(word: str) -> bool:
     )
 
 
+def _between_role_words(run: list[str]) -> list[list[str]]:
+    """A run of capitalised words split at the role words in it: "Events Director Ann Lee" ->
+    [["Events"], ["Ann", "Lee"]] (particles stay: "Anneke de Vries")."""
+    segments: list[list[str]] = [[]]
+    for word in run:
+        low = word.lower().strip(".")
+        if low in NOT_NAME_WORDS and low not in _PARTICLES:
+            if segments[-1]:
+                segments.append([])
+        else:
+            segments[-1].append(word)
+    return segments
+
+
 def names_within(text: str) -> list[str]:
     """Names inside a longer text: 'Office lead: Ann Lee ·' -> ['Ann Lee']."""
     found = []
@@ -207,14 +241,15 @@ def names_within(text: str) -> list[str]:
                 else:
                     run.append(word)
                     continue
-            while run and _is_edge_word(run[0]):
-                run.pop(0)
-            while run and _is_edge_word(run[-1]):
-                run.pop()
-            if len(run) >= 2:
-                name = clean_name(" ".join(run))
-                if looks_like_name(name):
-                    found.append(name)
+            for segment in _between_role_words(run):
+                while segment and _is_edge_word(segment[0]):
+                    segment.pop(0)
+                while segment and _is_edge_word(segment[-1]):
+                    segment.pop()
+                if len(segment) >= 2:
+                    name = clean_name(" ".join(segment))
+                    if looks_like_name(name):
+                        found.append(name)
             run = []
     return found
 
