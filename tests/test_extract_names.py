@@ -366,3 +366,30 @@ def test_roles_around_names_in_cards_and_lines():
         "ilse.bw@tallowpine.com": "Ilse Brenner-Wolf",
         "olaf@tallowpine.com": "Olaf Berg",
     }
+
+
+def test_name_written_after_the_address():
+    body = (
+        "<div class='contacts'><p><strong>Press</strong><br>olaf.berg@harbourpr.com<br>"
+        "Olaf Berg, Harbourline Partners<br>+1 646-980-2213</p></div>"
+        "<p>Questions: ibrenner@tallowpine.com (Ilse Brenner) or "
+        "tlund@tallowpine.com (Teodor Lund)</p>"
+        "<ul><li>kwolf@tallowpine.com \u2013 Karin Wolf, Treasurer</li>"
+        "<li>Newsletter: news@tallowpine.com</li></ul>"
+    )
+    assert names(body) == {
+        "olaf.berg@harbourpr.com": "Olaf Berg",
+        "ibrenner@tallowpine.com": "Ilse Brenner",
+        "tlund@tallowpine.com": "Teodor Lund",
+        "kwolf@tallowpine.com": "Karin Wolf",
+    }
+
+
+def test_a_name_after_an_address_belongs_to_that_address():
+    # The name after the first address is not the second one's, and a name that does not fit
+    # the mailbox is never taken from the following lines.
+    body = (
+        "<p>Write to ib@tallowpine.com (Ilse Brenner) or t7@tallowpine.com.</p>"
+        "<p>q1@tallowpine.com<br>Olaf Berg<br>Karin Wolf</p>"
+    )
+    assert names(body) == {"ib@tallowpine.com": "Ilse Brenner"}

@@ -128,22 +128,34 @@ def find_names(found: Found, lengths: dict, page_text, site: str = "") -> None:
 def _name_in_lines(address: str, occurrences, page_text, site: str) -> str | None:
     """A name written on the address's own line ("Office lead: Ann Lee · ann@firm.com": the one
     name before it) or, fitting the mailbox, on the two lines before it (people listed line by
-    line in one block: Ann Lee<br>Director<br>ann@firm.com<br><br>…)."""
+    line in one block: Ann Lee<br>Director<br>ann@firm.com<br><br>…), or else just after it
+    ("ann@firm.com (Ann Lee)", "ann@firm.com<br>Ann Lee, Harbourline PR")."""
+    places = []
     for occurrence in occurrences:
         if occurrence.where is not None:
-            run_index, start = occurrence.where[0], occurrence.where[1]
+            run_index, start, end = occurrence.where[:3]
         elif occurrence.visible and occurrence.element in page_text.run_of:
             run_index, node_index = page_text.run_of[occurrence.element]
-            start = page_text.runs[run_index].starts[node_index]
+            run = page_text.runs[run_index]
+            start = run.starts[node_index]
+            end = start + len(run.nodes[node_index])
         else:
             continue
+        places.append((run_index, start, end))
+    for run_index, start, _ in places:
         for back in range(3):
             index = run_index - back
             if index < 0:
                 break
             line = page_text.runs[index].text
+            after_address = False
             if back == 0:
                 line = line[max(0, start - _LINE_LIMIT) : start]
+                at = line.rfind("@")
+                if at != -1:
+                    # Another address earlier on the line: what follows it is about that one.
+                    line = line[at:].partition(" ")[2]
+                    after_address = True
             elif "@" in line:
                 break  # the previous person's address
             if len(line) > _LINE_LIMIT:
@@ -152,8 +164,31 @@ def _name_in_lines(address: str, occurrences, page_text, site: str) -> str | Non
             for name in found:
                 if names.local_part_match(name, address):
                     return name
-            if back == 0 and len(set(found)) == 1 and names.squashed(found[0]) not in site:
+            if (
+                back == 0
+                and not after_address
+                and len(set(found)) == 1
+                and names.squashed(found[0]) not in site
+            ):
                 return found[0]
+    for run_index, _, end in places:
+        for ahead in range(3):
+            index = run_index + ahead
+            if index >= len(page_text.runs):
+                break
+            line = page_text.runs[index].text
+            if ahead == 0:
+                line = line[end : end + _LINE_LIMIT]
+            if "@" in line:
+                # The next address: only the text before its mailbox.
+                line = line[: line.index("@")].rpartition(" ")[0]
+            elif ahead and len(line) > _LINE_LIMIT:
+                break
+            for name in names.names_within(line):
+                if names.local_part_match(name, address):
+                    return name
+            if ahead and "@" in page_text.runs[index].text:
+                break
     return None
 
 
