@@ -393,3 +393,32 @@ def test_a_name_after_an_address_belongs_to_that_address():
         "<p>q1@tallowpine.com<br>Olaf Berg<br>Karin Wolf</p>"
     )
     assert names(body) == {"ib@tallowpine.com": "Ilse Brenner"}
+
+
+def test_surname_parts_fit_the_mailbox():
+    from contacts.extract.names import local_part_match
+
+    assert local_part_match("Ilse Brenner-Wolf", "ibrenner@tallowpine.com") == 2
+    assert local_part_match("Ilse Brenner-Wolf", "wolf.i@tallowpine.com") == 2
+    assert local_part_match("Ilse Brenner-Wolf", "olaf@tallowpine.com") == 0
+    body = (
+        "<div class='people'><p><strong>Ilse Brenner-Wolf</strong> and <strong>Olaf Berg"
+        "</strong> lead the office.</p>"
+        "<p><a href='mailto:ibrenner@tallowpine.com'>ibrenner@tallowpine.com</a></p></div>"
+    )
+    assert names(body) == {"ibrenner@tallowpine.com": "Ilse Brenner-Wolf"}
+
+
+def test_table_rows_whose_mailbox_does_not_fit_the_name():
+    body = (
+        "<table><tr><th>Name</th><th>Area</th><th>Email</th></tr>"
+        "<tr><td>Ilse Brenner</td><td><b>Storage Engine</b></td><td>ib7@tallowpine.com</td></tr>"
+        "<tr><td>OLAF BERG</td><td>Releases</td><td>ob9@tallowpine.com</td></tr>"
+        "<tr><td>Wolf, Karin</td><td>Replication</td><td>k3@tallowpine.com</td></tr></table>"
+    )
+    # As written (the README labels names as written; scoring ignores case).
+    assert names(body) == {
+        "ib7@tallowpine.com": "Ilse Brenner",
+        "ob9@tallowpine.com": "OLAF BERG",
+        "k3@tallowpine.com": "Wolf, Karin",
+    }

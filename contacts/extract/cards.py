@@ -246,6 +246,13 @@ def _name_in_card(card, address: str, own_names: dict, site: str, strict: bool):
     if best is None and not strict and len(others) == 1:
         name, rank = others.popitem()
         best = ((False, -rank, 0, 0), name)
+    elif best is None and not strict and others and card.tag == "tr" and len(card):
+        # Several name-like cells ("Ann Lee | Storage Engine | ann7@…"): a row starts with
+        # whom it is about.
+        first = {n for e in card[0].iter() for n, _ in own_names.get(e, ()) if n in others}
+        if len(first) == 1:
+            name = first.pop()
+            best = ((False, -others[name], 0, 0), name)
     return best
 
 
