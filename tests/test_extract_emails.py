@@ -213,3 +213,27 @@ def test_self_hosted_monitoring_dsn():
 def test_obfuscated_mailbox_never_takes_the_previous_element_text():
     body = "<p><span>Tel 040 8774974</span><span>kontor(at)harborlight.de</span></p>"
     assert emails(body) == ["kontor@harborlight.de"]
+
+
+@pytest.mark.parametrize(
+    ("written", "address"),
+    [
+        ("vera dot lind at harborlight dot org", "vera.lind@harborlight.org"),
+        ("vera [dot] lind [at] harborlight [dot] org", "vera.lind@harborlight.org"),
+        ("v DOT m DOT lind AT harborlight DOT org", "v.m.lind@harborlight.org"),
+        ("vera.lind at harborlight dot org", "vera.lind@harborlight.org"),
+        ("Email: vera dot lind dot 2 at gmx dot de", "vera.lind.2@gmx.de"),
+    ],
+)
+def test_spelled_out_dots_in_the_mailbox(written, address):
+    assert emails(f"<p>{written}</p>") == [address]
+
+
+def test_spelled_out_dot_mailbox_needs_the_same_spelling():
+    # Prose before a written-out address does not join it.
+    assert emails("<p>Ask for Vera. Reach her at vera [at] harborlight [dot] org</p>") == [
+        "vera@harborlight.org"
+    ]
+    assert emails("<p>Click the dot then write to vera at harborlight dot org</p>") == [
+        "vera@harborlight.org"
+    ]

@@ -37,6 +37,14 @@ _DOT_SPLIT = re.compile(
     r"|[ \t]{1,3}(?:DOT|dot|Dot)[ \t]{1,3}"
 )
 
+# A piece of the mailbox and a spelled-out dot, just before where the pattern matched:
+# "john dot " in "john dot smith at firm dot com". Searched in a short window only.
+_LOCAL_PIECE_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9._+\-])(?P<piece>[A-Za-z0-9][A-Za-z0-9_+\-]{0,63})"
+    r"(?P<dot>[ \t]{0,3}[\[\(\{<][ \t]{0,2}(?:[dD][oO][tT]|punkt|PUNKT)[ \t]{0,2}[\]\)\}>]"
+    r"[ \t]{0,3}|[ \t]{1,3}(?:DOT|dot|Dot)[ \t]{1,3})\Z"
+)
+
 _HEX = frozenset("0123456789abcdef")
 _ASSET_EXTENSIONS = word_set(
     "png jpg jpeg gif webp svg avif ico bmp tif tiff heic css scss less js mjs cjs ts jsx tsx "
@@ -163,9 +171,21 @@ def find_obfuscated(text: str):
         if at == "at" and "." in _DOT_SPLIT.sub(" ", domain_text):
             continue  # the lowercase prose form needs every dot spelled out
         domain = _DOT_SPLIT.sub(".", domain_text)
-        address = clean(f"{match.group('local')}@{domain}")
+        local, start = match.group("local"), match.start()
+        spellings = {_spelling(dot) for dot in word_dots}
+        for _ in range(4):
+            # Dots spelled out in the mailbox too, the same way: "john dot smith at …".
+            before = _LOCAL_PIECE_BEFORE.search(text, max(0, start - 80), start)
+            if before is None or _spelling(before.group("dot")) not in spellings:
+                break
+            local, start = f"{before.group('piece')}.{local}", before.start()
+        address = clean(f"{local}@{domain}")
         if address:
-            yield address, match.start(), match.end()
+            yield address, start, match.end()
+
+
+def _spelling(dot: str) -> str:
+    return dot.strip().lower()
 
 
 _RECIPIENT_SEPARATOR = re.compile(r"[,;]")
