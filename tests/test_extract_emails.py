@@ -237,3 +237,12 @@ def test_spelled_out_dot_mailbox_needs_the_same_spelling():
     assert emails("<p>Click the dot then write to vera at harborlight dot org</p>") == [
         "vera@harborlight.org"
     ]
+
+
+def test_fediverse_handles_are_not_addresses():
+    body = (
+        "<p>Mastodon: @harborlight@mastodon.social \u00b7 "
+        "<a href='https://hachyderm.io/@vera'>@vera@hachyderm.io</a></p>"
+        "<p>Write to vera@harborlight.org</p>"
+    )
+    assert emails(body) == ["vera@harborlight.org"]

@@ -11,8 +11,9 @@ from .domains import split_domain
 from .text import word_set
 
 # Every pattern here has bounded repetition and no nested unbounded quantifiers: linear time.
+# Not after "@": "@jane@hachyderm.social" is a fediverse handle, not an address.
 EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._+\-]{1,64}@"
+    r"(?<![A-Za-z0-9._%+\-@])[A-Za-z0-9._+\-]{1,64}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}"
     r"(?![A-Za-z0-9\-])"
 )
@@ -28,7 +29,7 @@ _DOT = (
     r"|\.)"
 )
 OBFUSCATED = re.compile(
-    r"(?<![A-Za-z0-9._+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._+\-]{0,63})" + _AT + r"(?P<domain>"
+    r"(?<![A-Za-z0-9._+\-@])(?P<local>[A-Za-z0-9][A-Za-z0-9._+\-]{0,63})" + _AT + r"(?P<domain>"
     r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:" + _DOT + r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}){1,4})"
     r"(?![A-Za-z0-9\-])"
 )
