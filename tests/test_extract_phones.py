@@ -176,3 +176,24 @@ def test_identifier_words_in_the_cell_before_say_nothing():
     )
     assert phones(row) == ["+15414019678"]
     assert phones("<dl><dt>Phone</dt><dd>4152382408</dd></dl>") == ["+14152382408"]
+
+
+def test_00_international_prefix_on_a_country_page():
+    assert numbers("Tel. 0049 30 21914837", "DE") == ["+493021914837"]
+    assert numbers("From abroad: 0044 20 7946 0321", "GB") == ["+442079460321"]
+    assert numbers("Tel. 0033 1 42 68 53 00", "DE") == ["+33142685300"]
+
+
+def test_three_then_seven_digits_with_a_phone_label():
+    assert numbers("Tel: 919 3867194") == ["+19193867194"]
+    assert numbers("Call 919 3867194 today") == ["+19193867194"]
+    assert numbers("Serial 919 3867194") == []
+    assert numbers("Totals 919 3867194") == []
+
+
+def test_abbreviated_number_word_after_a_word_that_is_not_a_phone():
+    assert numbers("Membership no. 919 386 7194") == []
+    assert numbers("Subscriber No 919-386-7194") == []
+    assert numbers("Contact no. 919 386 7194") == ["+19193867194"]
+    assert numbers("Mobile no.: 919 386 7194") == ["+19193867194"]
+    assert numbers("No. 919 386 7194") == ["+19193867194"]

@@ -34,7 +34,8 @@ _ID_WORDS = word_set(
 _PHONE_WORDS = word_set(
     """phone phones tel telephone call calls fax mobile cell cellphone text sms hotline tollfree
     toll free direct office main ph t p m f c o d whatsapp dial telefon telefax tél téléphone mob
-    line desk voice reception switchboard helpline emergency or and"""
+    line desk voice reception switchboard helpline emergency or and landline handy mobil
+    telefono teléfono tlf tlfn tfno fone"""
 )
 # Country-code top-level domains that sites use as generic names.
 _GENERIC_CCTLDS = word_set(
@@ -141,10 +142,22 @@ def parse_tel_href(href: str, region: str) -> str | None:
 _NEUTRAL_WORDS = word_set("no nr nos num number nummer")
 
 
+# Labels for a phone that are not phone words: "Contact no.", "Our number".
+_CONTACT_WORDS = word_set("contact contacts kontakt contacto contatto our my your")
+# Abbreviations of "number": after a word that is not about phoning, the label of an identifier
+# ("Membership no.", "Subscriber Nr."), whatever that word is.
+_NUMBER_ABBREVIATIONS = word_set("no nr nos num")
+
+
 def _is_identifier(before: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(before[-40:])][-4:]
-    for word in reversed(words):
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
         if word in _NEUTRAL_WORDS:
+            if index == len(words) - 1 and word in _NUMBER_ABBREVIATIONS and index > 0:
+                label = words[index - 1]
+                if label not in _PHONE_WORDS and label not in _CONTACT_WORDS:
+                    return label not in _NEUTRAL_WORDS
             continue
         if word in _PHONE_WORDS:
             return False
@@ -229,8 +242,10 @@ def _worth_parsing(span: str, region: str) -> bool:
     lengths = [len(g) for g in _DIGIT_GROUP.findall(span)]
     if 10 in lengths or 11 in lengths:
         return True
-    for k in range(len(lengths) - 2):
-        if lengths[k] == 3 and lengths[k + 1] == 3 and lengths[k + 2] == 4:
+    for k in range(len(lengths) - 1):
+        if lengths[k] == 3 and lengths[k + 1] == 7:
+            return True  # "312 8674411", parsed only with a phone label
+        if lengths[k] == 3 and lengths[k + 1] == 3 and k + 2 < len(lengths) and lengths[k + 2] == 4:
             return True
     return region not in ("US", "CA") and "0" in span
 
@@ -289,6 +304,12 @@ def _number_at(text, offset, span, groups, i, region, plus):
     before = text[max(0, offset + groups[i][1] - 40) : offset + groups[i][1]]
     if plus:
         found = _international(span, groups, i)
+    elif groups[i][0].startswith("00") and region not in ("US", "CA"):
+        # "0049 30 …": 00 is the international prefix outside North America, like a "+".
+        digits, start, end, parenthesised = groups[i]
+        found = _international(
+            span, [*groups[:i], (digits[2:], start, end, parenthesised), *groups[i + 1 :]], i
+        )
     elif groups[i][0].startswith("0") and region not in ("US", "CA"):
         found = _national(span, groups, i, region)
     else:
@@ -310,6 +331,8 @@ def _north_american(span, groups, i, before):
         candidates.append(i + 2)
     if lengths[:1] in ([10], [11]) and _has_phone_label(before):
         candidates.append(i)
+    if lengths[:2] == [3, 7] and _has_phone_label(before):
+        candidates.append(i + 1)
     for j in candidates:
         if not _clean_end(span, groups, j):
             continue
