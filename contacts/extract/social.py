@@ -62,6 +62,8 @@ def profile_url(href: str) -> str | None:
     network = _network(parts.hostname or "")
     if not network:
         return None
+    if network == "github" and parts.hostname.lower() not in ("github.com", "www.github.com"):
+        return None  # gist.github.com, docs.github.com: not profiles
     path = parts.path.rstrip("/")
     segments = [s for s in unquote(path).split("/") if s]
     if not segments or not _is_profile(network, segments):
