@@ -353,6 +353,8 @@ def test_role_words_before_a_name_in_a_sentence():
         "Ilse Brenner-Wolf"
     ]
     assert names_within("Our Founder and Owner Olaf Berg says hi") == ["Olaf Berg"]
+    # Only what follows the title: the words before it name a business or a place.
+    assert names_within("Ask Harbour Street Bakery Owner Olaf Berg") == ["Olaf Berg"]
 
 
 def test_roles_around_names_in_cards_and_lines():

@@ -214,18 +214,22 @@ def _ends_sentence(word: str) -> bool:
     )
 
 
-def _between_role_words(run: list[str]) -> list[list[str]]:
-    """A run of capitalised words split at the role words in it: "Events Director Ann Lee" ->
-    [["Events"], ["Ann", "Lee"]] (particles stay: "Anneke de Vries")."""
-    segments: list[list[str]] = [[]]
-    for word in run:
-        low = word.lower().strip(".")
+def _after_role_words(run: list[str]) -> list[str]:
+    """A run of capitalised words, trimmed of role words at its ends, then what follows the last
+    role word left inside it: "Private Events Director Ann Lee" -> ["Ann", "Lee"] (a title
+    written before the name). Particles stay: "Anneke de Vries"."""
+    while run and _is_edge_word(run[0]):
+        run.pop(0)
+    while run and _is_edge_word(run[-1]):
+        run.pop()
+    for index in range(len(run) - 1, -1, -1):
+        low = run[index].lower().strip(".")
         if low in NOT_NAME_WORDS and low not in _PARTICLES:
-            if segments[-1]:
-                segments.append([])
-        else:
-            segments[-1].append(word)
-    return segments
+            run = run[index + 1 :]
+            while run and _is_edge_word(run[0]):
+                run.pop(0)
+            break
+    return run
 
 
 def names_within(text: str) -> list[str]:
@@ -241,15 +245,11 @@ def names_within(text: str) -> list[str]:
                 else:
                     run.append(word)
                     continue
-            for segment in _between_role_words(run):
-                while segment and _is_edge_word(segment[0]):
-                    segment.pop(0)
-                while segment and _is_edge_word(segment[-1]):
-                    segment.pop()
-                if len(segment) >= 2:
-                    name = clean_name(" ".join(segment))
-                    if looks_like_name(name):
-                        found.append(name)
+            run = _after_role_words(run)
+            if len(run) >= 2:
+                name = clean_name(" ".join(run))
+                if looks_like_name(name):
+                    found.append(name)
             run = []
     return found
 
