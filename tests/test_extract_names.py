@@ -424,3 +424,26 @@ def test_table_rows_whose_mailbox_does_not_fit_the_name():
         "ob9@tallowpine.com": "OLAF BERG",
         "k3@tallowpine.com": "Wolf, Karin",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("Soo Jin KIM", "Soo Jin KIM"),  # a surname in capitals, not an acronym
+        ("Mei Xin LI", "Mei Xin LI"),
+        ("John Paul SMITH", "John Paul SMITH"),
+        ("Jo Lee, FRACDS", "Jo Lee"),  # after a comma, an acronym is a credential
+        ("Jo Lee BDS FRACDS", "Jo Lee"),  # next to a sure one
+        ("Jo Lee MRCVS", "Jo Lee"),  # no vowels: no surname
+    ],
+)
+def test_acronym_or_surname_in_capitals(written, label):
+    assert clean_name(written) == label
+
+
+def test_acronym_after_the_surname_the_mailbox_names():
+    from contacts.extract.names import fit_to_mailbox
+
+    assert fit_to_mailbox("Jo Lee FRACDS", "jlee@tallowpine.com") == "Jo Lee"
+    assert fit_to_mailbox("John Paul SMITH", "john@tallowpine.com") == "John Paul SMITH"
+    assert fit_to_mailbox("John Paul SMITH", "jpsmith@tallowpine.com") == "John Paul SMITH"

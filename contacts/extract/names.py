@@ -105,8 +105,17 @@ def clean_name(text: str) -> str:
     words = text.split()
     while words and _is_title(words[0], len(words)):
         words.pop(0)
-    while len(words) > 2 and _is_credential(words[-1], words[:-1]):
-        words.pop()
+    # Credentials written after the name without a comma. An acronym that could be a surname in
+    # capitals ("Soo Jin KIM") goes only with a sure credential next to it ("BVSc MANZCVS").
+    end, sure = len(words), False
+    while end > 2:
+        kind = _credential_kind(words[end - 1], words[: end - 1])
+        if not kind:
+            break
+        sure = sure or kind == 2
+        end -= 1
+    if sure:
+        words = words[:end]
     return " ".join(words).strip(" ,")
 
 
@@ -127,39 +136,44 @@ def _is_title(word: str, count: int) -> bool:
 
 # Credentials by their shape, for the many no list holds:
 _DOTTED = re.compile(r"^(?:[^\W\d_]{1,4}\.){2,5}[^\W\d_]{0,3}$")  # "T.R.P.", "B.Sc.", "Ph.D."
-_DEGREE = re.compile(r"^(?:[A-Z][a-z]{0,2}){2,4}$")  # "BVSc", "MBChB", "MSc": several capitals
+# "BVSc", "MBChB", "MSc": several capitals, some small letters
+_DEGREE = re.compile(r"^(?=[A-Z]{0,8}[a-z])(?:[A-Z][a-z]{0,2}){2,4}$")
 _ACRONYM = re.compile(r"^[A-Z]{2,8}(?:-[A-Z]{1,4})?$")  # "FCA", "LCSW-C", "MANZCVS"
 _NAME_PREFIXES = ("Mc", "Mac", "Le", "La", "De", "Di", "Da", "Du", "Van", "Von", "Fitz", "St")
-_VOWELS = frozenset("AEIOU")
+_VOWELS = frozenset("AEIOUY")
 
 
-def _is_credential(word: str, before: list[str] | None = None) -> bool:
-    """A degree or post-nominal; before is the rest of the name, when the word ends one."""
+def _credential_kind(word: str, before: list[str] | None = None) -> int:
+    """2 for a degree or post-nominal, 1 for an acronym that may also be a surname written in
+    capitals ("TEP", "KIM"), 0 otherwise; before is the rest of the name the word ends."""
     plain = _plain(word)
     if plain in CREDENTIALS:
         # "MA", "M.A." and "PhD" are degrees; "Ma" and "Do" are also surnames (Lin Ma, Anh Do).
-        return len(plain) > 2 or word.isupper() or "." in word
+        return 2 if len(plain) > 2 or word.isupper() or "." in word else 0
     if "\u00ae" in word or "\u2122" in word:
-        return True  # CFP®, REALTOR®: marks are never part of a name
+        return 2  # CFP®, REALTOR®: marks are never part of a name
     if word.startswith("(") and word.endswith(")"):
-        return True  # (Hons), (Oxon)
+        return 2  # (Hons), (Oxon)
     if _DOTTED.match(word):
-        return True
+        return 2
     if _DEGREE.match(word) and not word.startswith(_NAME_PREFIXES):
-        return True  # "McKay", "LeBon" are surnames
+        return 2  # "McKay", "LeBon" are surnames
     if _ACRONYM.match(word):
-        # An acronym after a name not written in capitals. Few vowels: "TEP", "MANZCVS", not
-        # a surname in capitals ("Jean Marc DUPONT").
+        # Only after a name not written in capitals ("JANE ROE").
         if before is None or all(w.isupper() for w in before):
-            return False
-        return sum(c in _VOWELS for c in word) <= 1
-    return False
+            return 0
+        letters = word.replace("-", "")
+        if len(letters) >= 3 and not any(c in _VOWELS for c in letters):
+            return 2  # "BSN", "LCSW-C", "MRCVS": no surname lacks vowels
+        return 1
+    return 0
 
 
 def _is_credential_run(part: str, name: str = "") -> bool:
+    """Credentials after a comma: "Ann Lee, FCA, CTA" (there an acronym is one)."""
     words = part.split()
     before = name.split() or None
-    return bool(words) and all(_is_credential(w, before) for w in words)
+    return bool(words) and all(_credential_kind(w, before) for w in words)
 
 
 def _is_role(part: str) -> bool:
@@ -309,9 +323,24 @@ def fit_to_mailbox(name: str, address: str) -> str:
     """Drops an unknown title in front of a name the mailbox is made of: "Stadtrat Olaf Berg"
     with olaf@ or oberg@ -> "Olaf Berg". A first name or initial the mailbox starts with stays."""
     words = name.split()
-    if len(words) < 3 or len(words[0].rstrip(".")) < 2 or words[0].lower() in _PARTICLES:
+    if len(words) < 3:
         return name
     squashed = _NOT_LETTER.sub("", _fold(address.rpartition("@")[0]))
+    last = _fold(words[-1]).lower()
+    surname = _NOT_LETTER.sub("", _fold(words[-2]))
+    if (
+        _credential_kind(words[-1], words[:-1]) == 1
+        and len(surname) >= 3
+        and surname in squashed
+        and last not in squashed
+    ):
+        # "Jo Lee FRACDS" with jlee@: the mailbox names the surname before the acronym.
+        words = words[:-1]
+        name = " ".join(words)
+        if len(words) < 3:
+            return name
+    if len(words[0].rstrip(".")) < 2 or words[0].lower() in _PARTICLES:
+        return name
     parts = [_NOT_LETTER.sub("", _fold(w)) for w in words]
     if not squashed or not all(parts[:2]):
         return name
