@@ -103,6 +103,10 @@ def store_contacts_many(pages: Iterable[tuple]) -> Stored:
         for sql, rows in ((UPSERT_BY_EMAIL, by_email), (UPSERT_BY_PHONE, by_phone)):
             if not rows:
                 continue
+            # Rows in key order: PostgreSQL locks conflicting rows in VALUES order, so two
+            # workers storing the same contacts (a footer's info@ on every page of a site)
+            # take the locks in the same order and never deadlock.
+            rows = {key: rows[key] for key in sorted(rows)}
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(prep)) + ")"] * len(rows))
             if connection.vendor == "postgresql":  # psycopg adapts UUIDs and datetimes itself
                 params = [value for row in rows.values() for value in row]
