@@ -239,7 +239,8 @@ def finish_many(model: type[models.Model], items: list[tuple[Any, Any, dict[str,
     if connection.vendor != "postgresql":
         return sum(finish(model, pk, lease, **fields) for pk, lease, fields in items)
     groups: dict[tuple[str, ...], list[tuple[Any, Any, dict[str, Any]]]] = {}
-    for item in items:
+    # In primary-key order, the order set_curation_status locks rows in: no deadlock with it.
+    for item in sorted(items, key=lambda item: item[0]):
         groups.setdefault(tuple(sorted(item[2])), []).append(item)
     finished = 0
     with connection.cursor() as cursor:
