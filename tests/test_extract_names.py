@@ -447,3 +447,11 @@ def test_acronym_after_the_surname_the_mailbox_names():
     assert fit_to_mailbox("Jo Lee FRACDS", "jlee@tallowpine.com") == "Jo Lee"
     assert fit_to_mailbox("John Paul SMITH", "john@tallowpine.com") == "John Paul SMITH"
     assert fit_to_mailbox("John Paul SMITH", "jpsmith@tallowpine.com") == "John Paul SMITH"
+
+
+def test_one_row_table_with_several_name_like_cells():
+    body = (
+        "<table><tr><td>Ilse Brenner</td><td><b>Storage Engine</b></td>"
+        "<td>ib7@tallowpine.com</td></tr></table>"
+    )
+    assert names(body) == {"ib7@tallowpine.com": "Ilse Brenner"}

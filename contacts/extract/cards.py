@@ -246,14 +246,29 @@ def _name_in_card(card, address: str, own_names: dict, site: str, strict: bool):
     if best is None and not strict and len(others) == 1:
         name, rank = others.popitem()
         best = ((False, -rank, 0, 0), name)
-    elif best is None and not strict and others and card.tag == "tr" and len(card):
+    elif best is None and not strict and others:
         # Several name-like cells ("Ann Lee | Storage Engine | ann7@…"): a row starts with
         # whom it is about.
-        first = {n for e in card[0].iter() for n, _ in own_names.get(e, ()) if n in others}
-        if len(first) == 1:
-            name = first.pop()
-            best = ((False, -others[name], 0, 0), name)
+        row = _row_of(card)
+        if row is not None:
+            first = {n for e in row[0].iter() for n, _ in own_names.get(e, ()) if n in others}
+            if len(first) == 1:
+                name = first.pop()
+                best = ((False, -others[name], 0, 0), name)
     return best
+
+
+def _row_of(card):
+    """The table row a card is, or the one row of a table (section) that is the card."""
+    if card.tag == "tr":
+        return card if len(card) else None
+    if card.tag in ("table", "tbody"):
+        rows = [row for row in card.iter("tr") if len(row)]
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) == 2 and all(cell.tag == "th" for cell in rows[0]):
+            return rows[1]  # a header row and one person's row
+    return None
 
 
 def _own_names(element) -> list[tuple[str, int]]:
