@@ -153,6 +153,7 @@ def _drain_on(
     inflight: set[Future] = set()
     done_rows: list[Outcome] = []  # processed, not yet written
     claimable = True  # the queue may hold rows we are allowed to take
+    freed = 0  # rows finished since the last claim: a claim is only worth it once some are
     while True:
         # Up to `threads` rows run and as many wait in the pool's queue, so the threads never
         # sit idle while this thread writes results and claims (each a few round trips).
@@ -167,6 +168,7 @@ def _drain_on(
                 per_key_field=workflow.concurrency_field,
                 per_key_limit=per_key,
             )
+            freed = 0
             if pks:
                 result.claimed += len(pks)
                 rows = model._default_manager.filter(pk__in=pks)
@@ -182,7 +184,8 @@ def _drain_on(
         done_rows.extend(future.result() for future in done)
         if len(done_rows) >= RECORD_BATCH or not done:
             record(workflow, done_rows, result)
-        if done:
+        freed += len(done)
+        if freed >= batch_size or len(inflight) < batch_size:
             # Finished rows free slots of their keys, and rows may have been queued meanwhile.
             claimable = True
 

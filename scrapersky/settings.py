@@ -155,7 +155,7 @@ PAGE_PROCESSING_LEASE_SECONDS = envint("PAGE_PROCESSING_LEASE_SECONDS", 300)
 # How long one tick keeps claiming batches before it returns (must stay below Q_TIMEOUT).
 CURATION_TICK_BUDGET_SECONDS = envint("CURATION_TICK_BUDGET_SECONDS", 240)
 # Threads fetching concurrently inside one tick, and at most this many per domain.
-CURATION_THREADS = envint("CURATION_THREADS", 32)
+CURATION_THREADS = envint("CURATION_THREADS", 64)
 FETCH_PER_DOMAIN_CONCURRENCY = envint("FETCH_PER_DOMAIN_CONCURRENCY", 2)
 
 # --- Fetching (SPEC section 4) ------------------------------------------------------------
