@@ -1,6 +1,5 @@
 """The domains API: select domains for sitemap import (the dual-status update on Domain)."""
 
-import re
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +12,7 @@ from pydantic import AfterValidator
 from curation.queue import set_curation_status
 from pages.api import EXAMPLE_ID, StatusName, curation_status_for, no_nul
 from pages.models import Domain
+from pages.sitemaps import compile_url_filter
 
 router = Router(tags=["domains"])
 
@@ -20,10 +20,7 @@ MAX_BATCH = settings.API_MAX_BATCH
 
 
 def valid_regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
+    compile_url_filter(value)  # raises ValueError with the reason
     return value
 
 

@@ -8,11 +8,11 @@ system's sitemap regex ran out of memory on a large page.
 import gzip
 import io
 import logging
-import re
 import zlib
 from collections.abc import Iterator
 from urllib.parse import urljoin
 
+import re2
 from django.conf import settings
 from lxml import etree
 
@@ -33,7 +33,15 @@ READ_SIZE = 64 * 1024
 
 
 class SitemapError(Exception):
-    """A sitemap could not be found or read; str() says why in one sentence."""
+    """A sitemap could not be found or read; str() says why in one sentence.
+
+    `structural`: the sitemaps themselves are wrong (an index loop, nesting too deep), which
+    fails the whole import; other errors only skip the one sitemap they concern.
+    """
+
+    def __init__(self, message: str, *, structural: bool = False) -> None:
+        super().__init__(message)
+        self.structural = structural
 
 
 def discover_sitemaps(domain_name: str) -> list[str]:
@@ -57,6 +65,15 @@ def iter_sitemap_urls(
     yield from _walk(sitemap_url, (), set() if seen is None else seen, budget)
 
 
+def compile_url_filter(pattern: str):
+    """A user's URL filter, compiled with RE2: matching takes linear time whatever the pattern
+    (Python's re can take exponential time on patterns like `(a+)+$`). Raises ValueError."""
+    try:
+        return re2.compile(pattern)
+    except re2.error as exc:
+        raise ValueError(f"not a valid regular expression (RE2 syntax): {exc}") from None
+
+
 def collect_page_urls(
     domain_name: str, *, limit: int | None = None, match: str | None = None
 ) -> list[str]:
@@ -69,8 +86,8 @@ def collect_page_urls(
     host = _host_name(domain_name)
     limit = settings.SITEMAP_MAX_PAGES_PER_DOMAIN if limit is None else limit
     try:
-        pattern = re.compile(match) if match else None
-    except re.error as exc:
+        pattern = compile_url_filter(match) if match else None
+    except ValueError as exc:
         raise SitemapError(f"invalid URL filter {match!r}: {exc}") from None
     declared, guessed = _discover(host)
     budget = _Budget(settings.SITEMAP_MAX_ENTRIES)
@@ -105,6 +122,8 @@ def collect_page_urls(
                 declared_errors.append(exc)
         if len(likely) >= limit:
             break
+    if not likely and not others and budget.unreadable:
+        raise budget.unreadable[0]  # every sitemap that listed pages was unreadable
     if not read_any:
         if declared_errors:
             raise declared_errors[0]
@@ -163,15 +182,18 @@ class _Budget:
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self.files = MAX_SITEMAP_FILES
+        self.unreadable: list[SitemapError] = []  # child sitemaps skipped, with the reason
 
 
 def _walk(url: str, ancestors: tuple[str, ...], seen: set[str], budget: _Budget) -> Iterator[str]:
     if url in ancestors:
-        raise SitemapError(f"sitemap index loop at {url}")
+        raise SitemapError(f"sitemap index loop at {url}", structural=True)
     if url in seen:
         return
     if len(ancestors) > MAX_INDEX_DEPTH:
-        raise SitemapError(f"sitemap indexes nested more than {MAX_INDEX_DEPTH} deep at {url}")
+        raise SitemapError(
+            f"sitemap indexes nested more than {MAX_INDEX_DEPTH} deep at {url}", structural=True
+        )
     if budget.files <= 0:
         logger.warning("sitemap %s skipped: already read %d sitemap files", url, MAX_SITEMAP_FILES)
         return
@@ -188,7 +210,14 @@ def _walk(url: str, ancestors: tuple[str, ...], seen: set[str], budget: _Budget)
         else:
             yield loc
     for child in children:
-        yield from _walk(child, (*ancestors, url), seen, budget)
+        try:
+            yield from _walk(child, (*ancestors, url), seen, budget)
+        except SitemapError as exc:
+            if exc.structural:
+                raise
+            # One unreadable child (a 404, broken XML) must not hide its siblings.
+            logger.info("sitemap %s skipped: %s", child, exc)
+            budget.unreadable.append(exc)
 
 
 def _download(url: str) -> bytes:

@@ -286,3 +286,58 @@ def test_collect_refuses_a_broken_filter():
 def test_collect_refuses_a_broken_domain_name():
     with pytest.raises(SitemapError, match=r"^not a valid domain name: 'ftp://x'"):
         collect_page_urls("ftp://x")
+
+
+@responses.activate
+def test_an_unreadable_child_sitemap_does_not_hide_its_siblings(settings):
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
+    site = "https://kids.example.org"
+    responses.get(f"{site}/robots.txt", body=f"Sitemap: {site}/index.xml\n")
+    responses.get(
+        f"{site}/index.xml",
+        body=(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site}/broken.xml</loc></sitemap>"
+            f"<sitemap><loc>{site}/good.xml</loc></sitemap></sitemapindex>"
+        ),
+        content_type="application/xml",
+    )
+    responses.get(f"{site}/broken.xml", status=404)
+    responses.get(
+        f"{site}/good.xml",
+        body=(
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{site}/contact</loc></url></urlset>"
+        ),
+        content_type="application/xml",
+    )
+    assert collect_page_urls("kids.example.org") == [f"{site}/contact"]
+
+
+@responses.activate
+def test_an_index_whose_children_are_all_unreadable_says_why(settings):
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
+    site = "https://gone.example.org"
+    responses.get(f"{site}/robots.txt", body=f"Sitemap: {site}/index.xml\n")
+    responses.get(
+        f"{site}/index.xml",
+        body=(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site}/a.xml</loc></sitemap></sitemapindex>"
+        ),
+        content_type="application/xml",
+    )
+    responses.get(f"{site}/a.xml", status=404)
+    with pytest.raises(SitemapError, match=r"could not read sitemap .*a\.xml: HTTP 404"):
+        collect_page_urls("gone.example.org")
+
+
+def test_the_url_filter_runs_in_linear_time():
+    from pages.sitemaps import compile_url_filter
+
+    # Python's re needs about 2**40 steps here (it would hang); RE2 answers at once.
+    pattern = compile_url_filter(r"(a+)+$")
+    assert pattern.search("https://x.example.org/" + "a" * 40 + "!") is None
+    assert pattern.search("https://x.example.org/aaa")
+    with pytest.raises(ValueError, match="RE2"):
+        compile_url_filter(r"(\w)\1")  # backreferences cannot run in linear time
