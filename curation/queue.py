@@ -83,7 +83,9 @@ def set_curation_status(
                 for key in (None, ProcessingStatus.COMPLETE, ProcessingStatus.ERROR)
                 for pk in by_status.get(key, [])
             ]
-            change.queued = base.filter(REQUEUEABLE, pk__in=to_queue).update(
+            change.queued = update_in_chunks(
+                base.filter(REQUEUEABLE),
+                to_queue,
                 curation_status=SELECTED,
                 processing_status=QUEUED,
                 processing_error="",
@@ -92,22 +94,28 @@ def set_curation_status(
                 queued_at=now,
                 **who,
             )
-            already_queued = base.filter(pk__in=by_status.get(QUEUED, []), processing_status=QUEUED)
-            change.updated = change.queued + already_queued.exclude(
-                curation_status=SELECTED
-            ).update(curation_status=SELECTED, **who)
+            change.updated = change.queued + update_in_chunks(
+                base.filter(processing_status=QUEUED).exclude(curation_status=SELECTED),
+                by_status.get(QUEUED, []),
+                curation_status=SELECTED,
+                **who,
+            )
             change.skipped = by_status.get(PROCESSING, [])
         else:
-            dequeued = base.filter(pk__in=by_status.get(QUEUED, []), processing_status=QUEUED)
-            change.updated = dequeued.update(
-                curation_status=status, processing_status=None, queued_at=None, **who
+            change.updated = update_in_chunks(
+                base.filter(processing_status=QUEUED),
+                by_status.get(QUEUED, []),
+                curation_status=status,
+                processing_status=None,
+                queued_at=None,
+                **who,
             )
             others = [pk for key, pks in by_status.items() if key != QUEUED for pk in pks]
-            change.updated += (
-                base.filter(pk__in=others)
-                .exclude(processing_status=QUEUED)
-                .exclude(curation_status=status)
-                .update(curation_status=status, **who)
+            change.updated += update_in_chunks(
+                base.exclude(processing_status=QUEUED).exclude(curation_status=status),
+                others,
+                curation_status=status,
+                **who,
             )
         if change.queued and kick:
             kick_worker(model, change.queued)
@@ -121,6 +129,18 @@ def set_curation_status(
         getattr(user, "pk", None),
     )
     return change
+
+
+# Primary keys per UPDATE: PostgreSQL takes at most 65,535 bound parameters in one statement.
+UPDATE_CHUNK = 10_000
+
+
+def update_in_chunks(queryset: models.QuerySet, pks: list[Any], **values: Any) -> int:
+    """queryset.filter(pk__in=pks).update(**values), a chunk of keys at a time; rows updated."""
+    return sum(
+        queryset.filter(pk__in=pks[i : i + UPDATE_CHUNK]).update(**values)
+        for i in range(0, len(pks), UPDATE_CHUNK)
+    )
 
 
 def kick_worker(model: type[models.Model], queued: int = 1) -> None:
@@ -197,8 +217,12 @@ def _claim_per_key(queryset, queued, limit: int, field: str, per_key: int) -> li
     )
     # Read a window of the queue without locking it, choose rows whose key has a free slot,
     # then lock only those (skipping any a concurrent selection holds).
+    # Keys already at their limit are left out first, so a long run of one domain at the head
+    # of the queue never hides the other domains behind it.
+    full = [key for key, n in busy.items() if n >= per_key]
+    window = queued.exclude(**{f"{field}__in": full}) if full else queued
     chosen = []
-    for pk, key in queued.values_list("pk", field)[: limit * CLAIM_WINDOW_PER_ROW]:
+    for pk, key in window.values_list("pk", field)[: limit * CLAIM_WINDOW_PER_ROW]:
         if busy[key] < per_key:
             busy[key] += 1
             chosen.append(pk)
@@ -305,7 +329,8 @@ def reap_expired(
 ) -> tuple[int, int]:
     """Return rows whose lease expired (their worker died) to the queue; returns (requeued, failed).
 
-    A row that already used `max_attempts` claims becomes Error instead of looping for ever.
+    A row that already used `max_attempts` claims becomes Error instead of looping for ever,
+    and so does one nobody wants any more (deselected while it was being processed).
     """
     now = timezone.now()
     expired = queryset.filter(
@@ -317,6 +342,14 @@ def reap_expired(
         processing_error=(
             f"gave up after {max_attempts} attempts: the worker stopped before finishing "
             f"(lease of {lease_seconds} s expired each time)"
+        ),
+        processing_finished_at=now,
+    )
+    failed += expired.exclude(curation_status=SELECTED).update(
+        processing_status=ProcessingStatus.ERROR,
+        processing_error=(
+            "the worker stopped before finishing (lease expired); not retried because the "
+            "page is no longer Selected"
         ),
         processing_finished_at=now,
     )

@@ -284,3 +284,43 @@ def test_finish_many_skips_rows_whose_lease_moved_on():
     assert finished == 2
     assert Page.objects.get(pk=pks[0]).title == ""
     assert set(Page.objects.exclude(pk=pks[0]).values_list("title", flat=True)) == {"done"}
+
+
+def test_a_long_run_of_one_domain_does_not_hide_the_others():
+    big = Domain.objects.create(name="big.example.org")
+    small = Domain.objects.create(name="small.example.org")
+    Page.objects.bulk_create(
+        [Page(url=f"https://big.example.org/{i}", domain=big) for i in range(300)]
+        + [Page(url=f"https://small.example.org/{i}", domain=small) for i in range(5)]
+    )
+    set_curation_status(Page.objects.filter(domain=big), CurationStatus.SELECTED, kick=False)
+    set_curation_status(Page.objects.filter(domain=small), CurationStatus.SELECTED, kick=False)
+    first, _ = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)
+    second, _ = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)
+    claimed = Page.objects.filter(pk__in=first + second)
+    assert claimed.filter(domain=big).count() == 2
+    assert claimed.filter(domain=small).count() == 2
+
+
+def test_an_expired_page_that_was_deselected_is_not_fetched_again(settings):
+    queue_pages(2)
+    queue.claim(Page.objects.all(), 2)
+    rejected = Page.objects.first()
+    set_curation_status(Page.objects.filter(pk=rejected.pk), CurationStatus.REJECTED)
+    Page.objects.update(processing_started_at=timezone.now() - timedelta(seconds=3600))
+    requeued, failed = queue.reap_expired(Page.objects.all(), lease_seconds=60, max_attempts=3)
+    assert (requeued, failed) == (1, 1)
+    rejected.refresh_from_db()
+    assert rejected.processing_status == ProcessingStatus.ERROR
+    assert "no longer Selected" in rejected.processing_error
+
+
+def test_selecting_more_rows_than_postgresql_takes_parameters(domain):
+    Page.objects.bulk_create(
+        [Page(url=f"https://{domain.name}/many/{i}", domain=domain) for i in range(70_000)],
+        batch_size=5000,
+    )
+    change = set_curation_status(Page.objects.all(), CurationStatus.SELECTED, kick=False)
+    assert change.queued == 70_000
+    change = set_curation_status(Page.objects.all(), CurationStatus.ARCHIVED, kick=False)
+    assert change.updated == 70_000
