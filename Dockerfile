@@ -17,4 +17,6 @@ RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 SECRET_KEY=build-only python manag
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "scrapersky.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout 120: a streamed CSV export of every contact or a bulk action on many pages may
+# take longer than gunicorn's default 30 s.
+CMD ["gunicorn", "scrapersky.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

@@ -54,7 +54,13 @@ def normalize_url(raw: str) -> str:
     if port and port != {"http": 80, "https": 443}[scheme]:
         netloc = f"{netloc}:{port}"
     normalised = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-    if len(normalised.encode()) > MAX_URL_LENGTH:
+    try:
+        size = len(normalised.encode())
+    except UnicodeEncodeError:
+        raise InvalidURL(
+            "URL contains characters that are not valid text (a lone surrogate)"
+        ) from None
+    if size > MAX_URL_LENGTH:
         raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} bytes once normalised")
     return normalised
 

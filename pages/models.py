@@ -43,6 +43,10 @@ class Domain(CurationModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # Before the form's uniqueness check: "Example.org" is the existing "example.org".
+        self.name = self.name.strip().lower().rstrip(".")
+
     def save(self, *args, **kwargs) -> None:
         self.name = self.name.strip().lower().rstrip(".")
         super().save(*args, **kwargs)

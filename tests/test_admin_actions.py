@@ -165,3 +165,13 @@ def test_api_tokens_are_listed_and_revoked_in_the_admin(admin_client, django_use
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     assert ApiToken.user_for(raw) is None
+
+
+def test_adding_a_domain_in_another_case_is_refused_with_a_message(admin_client):
+    from pages.models import Domain
+
+    Domain.objects.create(name="example.org")
+    response = admin_client.post(reverse("admin:pages_domain_add"), {"name": "Example.ORG."})
+    assert response.status_code == 200  # the form again, with the error
+    assert "already exists" in response.content.decode()
+    assert Domain.objects.count() == 1

@@ -65,3 +65,8 @@ def test_created_pages_get_their_type_and_depth():
     assert Page.objects.get(pk=created[1].id).page_type == "blog"
     again, known = create_pages(["https://firm.example.org/contact"], "import")
     assert (again, [ref.url for ref in known]) == ([], ["https://firm.example.org/contact"])
+
+
+def test_a_lone_surrogate_is_an_invalid_url_not_a_crash():
+    with pytest.raises(InvalidURL, match="not valid text"):
+        normalize_url("https://firm.example.org/\ud800")
