@@ -25,6 +25,8 @@ import charset_normalizer
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +198,53 @@ def _check_url(url: str) -> None:
             raise FetchError(f"refused: {what} {kind} address")
 
 
+class RefusedAddress(Exception):
+    """The connection reached an address fetching must not reach (checked after connecting)."""
+
+
+class _PeerChecked:
+    """Checks the address a connection actually reached. The check in _check_url resolves the
+    name once; the connection resolves it again, and a hostile DNS server can answer the two
+    differently (DNS rebinding). This second check is the one that cannot be fooled."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        if not settings.FETCH_ALLOW_PRIVATE_NETWORKS:
+            address = sock.getpeername()[0]
+            kind = _forbidden_kind(ipaddress.ip_address(address.split("%", 1)[0]))
+            if kind:
+                sock.close()
+                raise RefusedAddress(
+                    f"refused: {self.host} resolves to {address}, a {kind} address"
+                )
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerChecked, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerChecked, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _CheckedHTTPPool,
+            "https": _CheckedHTTPSPool,
+        }
+
+
 # --- The session and the request loop -------------------------------------------------------
 
 _local = threading.local()
@@ -208,7 +257,7 @@ def _session() -> requests.Session:
         s = requests.Session()
         # One session per thread sends one request at a time, so a connection or two per host is
         # enough; many host pools keep connections alive across the pages of a batch.
-        adapter = HTTPAdapter(pool_connections=64, pool_maxsize=4, max_retries=0)
+        adapter = _CheckedAdapter(pool_connections=64, pool_maxsize=4, max_retries=0)
         s.mount("http://", adapter)
         s.mount("https://", adapter)
         _local.session, _local.pid = s, pid
@@ -271,6 +320,8 @@ def _send_with_retries(s: requests.Session, url: str, *, via_scraper_api: bool):
         last = attempt == retries
         try:
             response = _send(s, url, via_scraper_api=via_scraper_api)
+        except RefusedAddress as exc:
+            raise FetchError(str(exc)) from None
         except requests.exceptions.SSLError as exc:
             raise FetchError(f"TLS error with {_host(url)}: {_short_reason(exc)}") from None
         except requests.exceptions.ConnectionError as exc:
