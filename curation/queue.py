@@ -317,6 +317,24 @@ def fail(model: type[models.Model], pk: Any, lease: Any, message: str, **fields:
     )
 
 
+def release_many(model: type[models.Model], rows: list[tuple[Any, Any]]) -> int:
+    """Give claimed rows, (row, lease) each, back to the queue unstarted: the claim does not
+    count as an attempt. Only rows still Processing under that lease. Returns how many."""
+    released = 0
+    for lease in {lease for _, lease in rows}:
+        pks = [row.pk for row, row_lease in rows if row_lease == lease]
+        released += update_in_chunks(
+            model._default_manager.filter(
+                processing_status=PROCESSING, processing_started_at=lease
+            ),
+            pks,
+            processing_status=QUEUED,
+            processing_started_at=None,
+            processing_attempts=F("processing_attempts") - 1,
+        )
+    return released
+
+
 def truncate_error(message: str) -> str:
     message = " ".join(str(message).split()) or "unknown error"
     if len(message) <= ERROR_MAX_LENGTH:

@@ -37,6 +37,7 @@ class TickResult:
     completed: int = 0
     failed: int = 0
     lost: int = 0  # finished work whose lease had been taken away (nothing written)
+    released: int = 0  # claimed rows given back unstarted when the time budget ran out
     requeued_expired: int = 0
     failed_expired: int = 0
     seconds: float = 0.0
@@ -150,7 +151,7 @@ def _drain_on(
 ) -> None:
     model = workflow.model
     queryset = model._default_manager.all()
-    inflight: set[Future] = set()
+    inflight: dict[Future, tuple[Any, Any]] = {}  # future -> (row, lease)
     done_rows: list[Outcome] = []  # processed, not yet written
     claimable = True  # the queue may hold rows we are allowed to take
     freed = 0  # rows finished since the last claim: a claim is only worth it once some are
@@ -174,13 +175,21 @@ def _drain_on(
                 rows = model._default_manager.filter(pk__in=pks)
                 if workflow.select_related:
                     rows = rows.select_related(*workflow.select_related)
-                inflight.update(pool.submit(process_row, workflow, row, lease) for row in rows)
+                for row in rows:
+                    inflight[pool.submit(process_row, workflow, row, lease)] = (row, lease)
                 continue
             claimable = False
+        if time.monotonic() >= deadline:
+            # Rows still waiting for a thread go back to the queue now: the tick must end
+            # well inside django-q2's timeout, and another tick will take them.
+            waiting = [inflight.pop(f) for f in list(inflight) if f.cancel()]
+            result.released += queue.release_many(model, waiting)
         if not inflight:
             record(workflow, done_rows, result)
             return
-        done, inflight = wait(inflight, timeout=RECORD_EVERY_SECONDS, return_when=FIRST_COMPLETED)
+        done, _ = wait(inflight, timeout=RECORD_EVERY_SECONDS, return_when=FIRST_COMPLETED)
+        for future in done:
+            del inflight[future]
         done_rows.extend(future.result() for future in done)
         if len(done_rows) >= RECORD_BATCH or not done:
             record(workflow, done_rows, result)

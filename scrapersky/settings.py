@@ -154,7 +154,7 @@ PAGE_PROCESSING_MAX_ATTEMPTS = envint("PAGE_PROCESSING_MAX_ATTEMPTS", 3)
 # A page Processing for longer than this is taken to belong to a dead worker.
 PAGE_PROCESSING_LEASE_SECONDS = envint("PAGE_PROCESSING_LEASE_SECONDS", 300)
 # How long one tick keeps claiming batches before it returns (must stay below Q_TIMEOUT).
-CURATION_TICK_BUDGET_SECONDS = envint("CURATION_TICK_BUDGET_SECONDS", 240)
+CURATION_TICK_BUDGET_SECONDS = envint("CURATION_TICK_BUDGET_SECONDS", 120)
 # Threads fetching concurrently inside one tick, and at most this many per domain.
 CURATION_THREADS = envint("CURATION_THREADS", 64)
 FETCH_PER_DOMAIN_CONCURRENCY = envint("FETCH_PER_DOMAIN_CONCURRENCY", 2)
@@ -193,7 +193,9 @@ API_MAX_BATCH = envint("API_MAX_BATCH", 1000)
 # commits or rolls back with it. The tick's budget < timeout < retry, so the broker never
 # hands a running tick to a second worker; retry state lives on our own models, so django-q2
 # never retries a task itself (max_attempts=1) and a failed tick is acknowledged.
-Q_TIMEOUT = envint("Q_TIMEOUT", CURATION_TICK_BUDGET_SECONDS + 60)
+# The margin lets the rows already being fetched at the budget's end finish: a fetch may take
+# 3 connection attempts, a read timeout and Retry-After waits (about two minutes at worst).
+Q_TIMEOUT = envint("Q_TIMEOUT", CURATION_TICK_BUDGET_SECONDS + 180)
 Q_CLUSTER = {
     "name": "scrapersky",
     "orm": "default",

@@ -324,3 +324,20 @@ def test_selecting_more_rows_than_postgresql_takes_parameters(domain):
     assert change.queued == 70_000
     change = set_curation_status(Page.objects.all(), CurationStatus.ARCHIVED, kick=False)
     assert change.updated == 70_000
+
+
+def test_at_the_end_of_its_budget_a_tick_gives_back_rows_it_has_not_started():
+    queue_pages(20, domains=20)
+    recorder = Recorder(delay=0.3)
+    result = runner.tick(workflow_for(recorder), threads=2, batch_size=10, budget_seconds=0.1)
+    assert result.released > 0
+    assert result.completed + result.released == result.claimed
+    statuses = counts()
+    assert statuses[ProcessingStatus.PROCESSING] == 0
+    assert statuses[ProcessingStatus.COMPLETE] == result.completed
+    assert statuses[ProcessingStatus.QUEUED] == 20 - result.completed
+    assert set(
+        Page.objects.filter(processing_status=ProcessingStatus.QUEUED).values_list(
+            "processing_attempts", flat=True
+        )
+    ) == {0}
