@@ -8,8 +8,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator, model_validator
 
-from contacts.models import ScanJob
-from contacts.scan import cancel_scan, domain_for_url, request_scan
+from contacts.models import ScanJob, ScanStatus
+from contacts.scan import cancel_scan, domain_for_url, reap_stale_scans, request_scan
 from pages.api import EXAMPLE_ID, no_nul
 from pages.links import MAX_URL_LENGTH, InvalidURL
 from pages.models import Domain
@@ -83,6 +83,8 @@ def get_job(job_id: UUID) -> ScanJob:
     job = ScanJob.objects.select_related("domain", "created_by").filter(pk=job_id).first()
     if job is None:
         raise HttpError(404, f"No scan job {job_id}: check the job_id the scan request returned.")
+    if job.status == ScanStatus.RUNNING and reap_stale_scans(job.domain):
+        job.refresh_from_db()  # its worker died: the job now says failed, and why
     return job
 
 

@@ -191,3 +191,17 @@ def test_admin_scan_jobs_are_listed_read_only_with_progress(client, staff, domai
     assert detail.status_code == 200
     assert b'name="status"' not in detail.content  # read-only
     assert client.get(reverse("admin:contacts_scanjob_add")).status_code == 403
+
+
+def test_a_running_job_whose_worker_died_reads_as_failed(client, auth, settings, domain):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ScanJob.objects.create(domain=domain, status="running")
+    ScanJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.Q_TIMEOUT + 5)
+    )
+    body = client.get(f"/api/v3/scan/status/{job.pk}", headers=auth).json()
+    assert body["status"] == "failed"
+    assert "the worker stopped" in body["error"]
