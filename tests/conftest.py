@@ -28,6 +28,20 @@ def staff(django_user_model):
 
 
 @pytest.fixture
+def api_user(django_user_model):
+    """A plain (non-staff) user calling the API with a token."""
+    return django_user_model.objects.create_user("robot", password="pw")
+
+
+@pytest.fixture
+def auth(api_user):
+    """Headers that authenticate as api_user."""
+    from curation.models import ApiToken
+
+    return {"Authorization": f"Bearer {ApiToken.issue(api_user)[1]}"}
+
+
+@pytest.fixture
 def domain(db):
     return Domain.objects.create(name="firm.example.org")
 

@@ -11,11 +11,6 @@ STATUS_URL = "/api/v3/pages/status"
 
 
 @pytest.fixture
-def api_user(django_user_model):
-    return django_user_model.objects.create_user("robot", password="pw")
-
-
-@pytest.fixture
 def token(api_user):
     return ApiToken.issue(api_user, name="tests")[1]
 

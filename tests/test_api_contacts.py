@@ -8,14 +8,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Contact
-from curation.models import ApiToken
 from pages.models import Domain
-
-
-@pytest.fixture
-def auth(django_user_model):
-    user = django_user_model.objects.create_user("robot", password="pw")
-    return {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
 
 
 @pytest.fixture

@@ -7,18 +7,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Contact
-from curation.models import ApiToken
 from pages.models import Domain, Page
-
-
-@pytest.fixture
-def api_user(django_user_model):
-    return django_user_model.objects.create_user("robot", password="pw")
-
-
-@pytest.fixture
-def auth(api_user):
-    return {"Authorization": f"Bearer {ApiToken.issue(api_user)[1]}"}
 
 
 def send(client, method, url, body, auth):

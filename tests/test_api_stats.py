@@ -2,20 +2,13 @@
 
 from datetime import timedelta
 
-import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
 from contacts.models import Contact
 from curation import stats
-from curation.models import ApiToken, WorkerHeartbeat
+from curation.models import WorkerHeartbeat
 from pages.models import Page, ScraperApiUsage
-
-
-@pytest.fixture
-def auth(django_user_model):
-    user = django_user_model.objects.create_user("robot", password="pw")
-    return {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
 
 
 def test_stats(client, auth, make_pages, domain, settings):

@@ -8,22 +8,11 @@ from django.urls import reverse
 from django_q.models import OrmQ
 
 from contacts.models import ScanJob
-from curation.models import ApiToken
 from pages.models import Domain
 
 pytestmark = pytest.mark.django_db
 
 START = "/api/v3/scan/website"
-
-
-@pytest.fixture
-def api_user(django_user_model):
-    return django_user_model.objects.create_user("robot", password="pw")
-
-
-@pytest.fixture
-def auth(api_user):
-    return {"Authorization": f"Bearer {ApiToken.issue(api_user)[1]}"}
 
 
 def post(client, url, body, headers):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_q.models import OrmQ
 
 from curation import runner
-from curation.models import ApiToken, CurationStatus, ProcessingStatus
+from curation.models import CurationStatus, ProcessingStatus
 from curation.queue import set_curation_status
 from pages.models import Domain, Page, PageSource
 from pages.sitemap_import import sitemap_import
@@ -336,16 +336,6 @@ def test_admin_changelist_shows_statuses_counts_and_errors(client, staff):
 # --- POST /api/v3/domains/status -------------------------------------------------------------
 
 STATUS = "/api/v3/domains/status"
-
-
-@pytest.fixture
-def api_user(django_user_model):
-    return django_user_model.objects.create_user("robot", password="pw")
-
-
-@pytest.fixture
-def auth(api_user):
-    return {"Authorization": f"Bearer {ApiToken.issue(api_user)[1]}"}
 
 
 def post(client, body, headers):
