@@ -36,6 +36,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--sites", type=int, default=50, help="loopback sites (127.0.0.2 …)")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--workers", type=int, default=2, help="qcluster worker processes")
+    p.add_argument(
+        "--instances",
+        type=int,
+        help="ticks allowed at once (PAGE_CURATION_SCHEDULER_MAX_INSTANCES; default: --workers)",
+    )
     p.add_argument("--single", type=int, default=10, help="single-page latency samples")
     p.add_argument("--skip-reference", action="store_true")
     return p.parse_args()
@@ -47,7 +52,7 @@ def configure_environment(args) -> dict:
     env.update(
         FETCH_ALLOW_PRIVATE_NETWORKS="1",  # the fixture sites live on loopback
         Q_WORKERS=str(args.workers),
-        PAGE_CURATION_SCHEDULER_MAX_INSTANCES=str(args.workers),
+        PAGE_CURATION_SCHEDULER_MAX_INSTANCES=str(args.instances or args.workers),
         DJANGO_SETTINGS_MODULE="scrapersky.settings",
         LOG_LEVEL="WARNING",
     )

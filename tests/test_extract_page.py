@@ -139,3 +139,50 @@ def test_threads_extract_side_by_side():
     expected = [extract(page, URL).emails for page in pages]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda page: extract(page, URL).emails, pages)) == expected
+
+
+# In a fresh process, patch tldextract to count suffix-tree builds, then let 16 threads make
+# their first extraction at the same moment (each on its own host, past the lru_cache).
+FIRST_EXTRACTIONS = """
+import sys, threading
+import tldextract.tldextract as t
+
+built = 0
+build = t._PublicSuffixListTLDExtractor.__init__
+
+def counting(self, *args, **kwargs):
+    global built
+    built += 1
+    build(self, *args, **kwargs)
+
+t._PublicSuffixListTLDExtractor.__init__ = counting
+from contacts.extract import extract
+
+html = sys.stdin.read()
+start = threading.Barrier(16)
+
+def first(i):
+    start.wait()
+    extract(html, f"https://www.practice{i}.co.uk/team/")
+
+threads = [threading.Thread(target=first, args=(i,)) for i in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(built)
+"""
+
+
+def test_a_worker_threads_first_extractions_build_the_suffix_list_once():
+    # Each build costs ~40 ms of CPU; 64 threads building at once stalled a tick's start by 2-4 s.
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_EXTRACTIONS],
+        input=TEAM,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == "1"
