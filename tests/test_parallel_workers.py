@@ -1,0 +1,107 @@
+"""Two workers on the real page-extraction workflow against a local website (127.0.0.1)."""
+
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import connection
+
+from contacts.models import Contact
+from contacts.workflow import page_extraction
+from curation import runner
+from curation.models import ProcessingStatus
+from curation.queue import set_curation_status
+from pages.models import Page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = 200
+LEADS = 5  # every page also lists one of five team leads, so pages share contacts
+
+
+def team_page(i: int) -> bytes:
+    lead = i % LEADS
+    return f"""<html><head><title>Team {i}</title></head><body><table>
+<tr><td>Maria Lopez</td>
+<td><a href="mailto:staff{i}@harborlegal.com">staff{i}@harborlegal.com</a></td>
+<td>(312) 867-{4000 + i}</td></tr>
+<tr><td>Omar Haddad</td>
+<td><a href="mailto:lead{lead}@harborlegal.com">lead{lead}@harborlegal.com</a></td>
+<td>(312) 555-{1000 + lead}</td></tr>
+</table><footer><a href="mailto:info@harborlegal.com">info@harborlegal.com</a></footer>
+</body></html>""".encode()
+
+
+@pytest.fixture
+def website(settings):
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
+    settings.FETCH_RETRIES = 0
+    hits: Counter = Counter()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            with lock:
+                hits[self.path] += 1
+            body = team_page(int(self.path.rsplit("/", 1)[1]))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_two_workers_fetch_every_page_once_and_store_every_contact_once(website):
+    base, hits = website
+    for i in range(PAGES):
+        Page.objects.create(url=f"{base}/team/{i}")
+    set_curation_status(Page.objects.all(), "Selected", kick=False)
+    results = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        start.wait()
+        # One host here, so the per-domain limit is lifted: both workers compete for every row.
+        results.append(
+            runner.tick(
+                page_extraction, budget_seconds=60, threads=8, per_key=PAGES, max_instances=2
+            )
+        )
+        connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+    assert all(result.ran for result in results)
+    assert sum(result.completed for result in results) == PAGES
+    assert all(result.completed for result in results)  # both workers took a share
+    assert hits == Counter({f"/team/{i}": 1 for i in range(PAGES)})
+    assert Counter(Page.objects.values_list("processing_status", flat=True)) == {
+        ProcessingStatus.COMPLETE: PAGES
+    }
+    expected = (
+        {f"staff{i}@harborlegal.com" for i in range(PAGES)}
+        | {f"lead{n}@harborlegal.com" for n in range(LEADS)}
+        | {"info@harborlegal.com"}
+    )
+    stored = list(Contact.objects.values_list("email", flat=True))
+    assert len(stored) == len(set(stored)) == len(expected)
+    assert set(stored) == expected
+    assert Contact.objects.get(email="lead3@harborlegal.com").phone == "+13125551003"
+    assert Contact.objects.get(email="staff42@harborlegal.com").phone == "+13128674042"
