@@ -248,19 +248,36 @@ class _CheckedAdapter(HTTPAdapter):
 # --- The session and the request loop -------------------------------------------------------
 
 _local = threading.local()
+_shared: dict[int, HTTPAdapter] = {}  # process id -> the adapter its threads share
+_shared_lock = threading.Lock()
+
+
+def _adapter() -> HTTPAdapter:
+    """This process's connection pools, shared by its threads: a connection one thread opened to
+    a site serves whichever thread fetches that site next (urllib3's pools are thread-safe).
+    A new one after a fork, so no socket is shared between processes."""
+    pid = os.getpid()
+    with _shared_lock:
+        if pid not in _shared:
+            _shared.clear()
+            # A pool per site for the sites of the last few batches; a few connections per site
+            # (the per-domain limit keeps concurrent fetches of one site at 2 by default).
+            _shared[pid] = _CheckedAdapter(pool_connections=256, pool_maxsize=8, max_retries=0)
+        return _shared[pid]
 
 
 def _session() -> requests.Session:
-    """This thread's session (a new one after a fork, so no socket is shared between processes)."""
-    pid = os.getpid()
-    if getattr(_local, "pid", None) != pid:
+    """This thread's session (its cookies are its own), on the process's shared adapter."""
+    adapter = _adapter()
+    if getattr(_local, "adapter", None) is not adapter:
         s = requests.Session()
-        # One session per thread sends one request at a time, so a connection or two per host is
-        # enough; many host pools keep connections alive across the pages of a batch.
-        adapter = _CheckedAdapter(pool_connections=64, pool_maxsize=4, max_retries=0)
+        # Without proxies, nothing in the environment needs reading again on every request.
+        s.trust_env = settings.FETCH_PROXIES_FROM_ENV
+        if settings.FETCH_CA_BUNDLE:
+            s.verify = settings.FETCH_CA_BUNDLE
         s.mount("http://", adapter)
         s.mount("https://", adapter)
-        _local.session, _local.pid = s, pid
+        _local.session, _local.adapter = s, adapter
     return _local.session
 
 

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.request import getproxies_environment
 
 import dj_database_url
 
@@ -171,6 +172,11 @@ FETCH_USER_AGENT = env(
     "FETCH_USER_AGENT", "ScraperSkyBot/1.0 (+https://github.com/scrapersky; contact extraction)"
 )
 FETCH_ALLOW_PRIVATE_NETWORKS = envbool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
+# The standard variables requests honours, read once here: requests would read the whole
+# environment (and ~/.netrc) again on every request, half the CPU of a fetch. Proxies need
+# that per-request reading (NO_PROXY is matched per URL), so it stays on when one is set.
+FETCH_PROXIES_FROM_ENV = bool(getproxies_environment())
+FETCH_CA_BUNDLE = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or ""
 SCRAPER_API_KEY = env("SCRAPER_API_KEY")
 SCRAPER_API_TIMEOUT = envfloat("SCRAPER_API_TIMEOUT", 70)
 SCRAPER_API_ENABLE_JS_RENDERING = envbool("SCRAPER_API_ENABLE_JS_RENDERING", False)
