@@ -184,6 +184,10 @@ def claim(
     lease = timezone.now()
     with transaction.atomic():
         queued = queryset.filter(processing_status=QUEUED).order_by("queued_at", "pk")
+        if per_key_field and per_key_limit > 0 and connection.vendor == "postgresql":
+            # The same choice as _claim_per_key, in one statement: claims run many times a
+            # second, and the ORM's five queries cost ~6 ms of CPU each time.
+            return _claim_per_key_sql(queryset, limit, per_key_field, per_key_limit, lease), lease
         if per_key_field and per_key_limit > 0:
             pks = _claim_per_key(queryset, queued, limit, per_key_field, per_key_limit)
         else:
@@ -234,6 +238,70 @@ def _claim_per_key(queryset, queued, limit: int, field: str, per_key: int) -> li
         queued.filter(pk__in=chosen)
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
+    )
+
+
+def _claim_per_key_sql(queryset, limit: int, field: str, per_key: int, lease) -> list[Any]:
+    """_claim_per_key on PostgreSQL: the claim lock, then one UPDATE that chooses, locks and
+    marks the rows. Under READ COMMITTED the UPDATE's snapshot is taken after the lock is
+    held, so it counts every Processing row that earlier claims committed."""
+    model = queryset.model
+    meta = model._meta
+    qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    key = qn(meta.get_field(field).column)
+    status, queued_at = qn("processing_status"), qn("queued_at")
+    scope, scope_params = _where_of(queryset)
+    sql = f"""
+        WITH busy AS (
+            SELECT {key} AS k, count(*) AS n FROM {table} WHERE {status} = %s GROUP BY {key}
+        ), head AS (
+            SELECT q.{pk} AS id, q.{queued_at} AS at, q.{key} AS k FROM {table} AS q
+            WHERE q.{status} = %s AND {scope}
+            AND NOT EXISTS (SELECT FROM busy WHERE busy.k = q.{key}
+                            AND busy.n >= %s)
+            ORDER BY q.{queued_at}, q.{pk} LIMIT %s
+        ), chosen AS (
+            SELECT id FROM (
+                SELECT head.id, head.at, COALESCE(busy.n, 0)
+                    + row_number() OVER (PARTITION BY head.k ORDER BY head.at, head.id) AS slot
+                FROM head LEFT JOIN busy ON busy.k = head.k
+            ) AS ranked
+            WHERE slot <= %s ORDER BY at, id LIMIT %s
+        ), locked AS (
+            SELECT {pk} FROM {table} WHERE {pk} IN (SELECT id FROM chosen) AND {status} = %s
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE {table} SET {status} = %s, {qn("processing_started_at")} = %s,
+            {qn("processing_attempts")} = {qn("processing_attempts")} + 1
+        WHERE {pk} IN (SELECT {pk} FROM locked)
+        RETURNING {pk}
+    """
+    params = [
+        PROCESSING,
+        QUEUED,
+        *scope_params,
+        per_key,
+        limit * CLAIM_WINDOW_PER_ROW,
+        per_key,
+        limit,
+        QUEUED,
+        PROCESSING,
+        lease,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(meta.label)])
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _where_of(queryset) -> tuple[str, list[Any]]:
+    """The WHERE clause of `queryset` (a workflow's rows; usually all of them) for the alias q."""
+    if not queryset.query.where:
+        return "TRUE", []
+    inner, params = queryset.values("pk").query.sql_with_params()
+    return f"q.{connection.ops.quote_name(queryset.model._meta.pk.column)} IN ({inner})", list(
+        params
     )
 
 

@@ -1,0 +1,89 @@
+"""The per-domain claim: PostgreSQL's one-statement claim chooses what the portable one does."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from curation import queue
+from curation.models import CurationStatus, ProcessingStatus
+from pages.models import Domain, Page
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_state(seed: int) -> None:
+    """40 domains, 600 Queued pages at shuffled times (with ties), 0-3 Processing per domain."""
+    rnd = random.Random(seed)
+    domains = Domain.objects.bulk_create([Domain(name=f"site{d}.example.org") for d in range(40)])
+    start = timezone.now() - timedelta(hours=1)
+    pages = []
+    for i in range(600):
+        domain = rnd.choice(domains[:10] if rnd.random() < 0.5 else domains)  # some sites big
+        pages.append(
+            Page(
+                url=f"https://{domain.name}/p{i}",
+                domain=domain,
+                curation_status=CurationStatus.SELECTED,
+                processing_status=ProcessingStatus.QUEUED,
+                queued_at=start + timedelta(seconds=rnd.randrange(60)),
+            )
+        )
+    for domain in domains:
+        for n in range(rnd.randrange(4)):
+            pages.append(
+                Page(
+                    url=f"https://{domain.name}/busy{n}",
+                    domain=domain,
+                    curation_status=CurationStatus.SELECTED,
+                    processing_status=ProcessingStatus.PROCESSING,
+                    processing_started_at=start,
+                )
+            )
+    Page.objects.bulk_create(pages)
+
+
+def portable_choice(queryset, limit: int, per_key: int) -> list:
+    with transaction.atomic():
+        queued = queryset.filter(processing_status=ProcessingStatus.QUEUED).order_by(
+            "queued_at", "pk"
+        )
+        chosen = queue._claim_per_key(queryset, queued, limit, "domain_id", per_key)
+        transaction.set_rollback(True)
+    return sorted(chosen)
+
+
+def postgresql_claim(queryset, limit: int, per_key: int) -> list:
+    with transaction.atomic():
+        pks, lease = queue.claim(queryset, limit, per_key_field="domain_id", per_key_limit=per_key)
+        claimed = Page.objects.filter(pk__in=pks)
+        assert all(
+            (p.processing_status, p.processing_started_at, p.processing_attempts)
+            == (ProcessingStatus.PROCESSING, lease, 1)
+            for p in claimed
+        )
+        transaction.set_rollback(True)
+    return sorted(pks)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("limit", "per_key"), [(1, 1), (10, 2), (25, 3), (200, 2)])
+def test_both_claims_choose_the_same_rows(seed, limit, per_key):
+    queue_state(seed)
+    chosen = postgresql_claim(Page.objects.all(), limit, per_key)
+    assert chosen == portable_choice(Page.objects.all(), limit, per_key)
+    assert 0 < len(chosen) <= limit
+
+
+def test_a_claim_keeps_to_its_queryset():
+    queue_state(4)
+    mine = Domain.objects.get(name="site3.example.org")
+    scope = Page.objects.filter(domain__name__in=[mine.name, "site4.example.org"])
+    chosen = postgresql_claim(scope, 10, 5)
+    assert chosen == portable_choice(scope, 10, 5)
+    assert set(Page.objects.filter(pk__in=chosen).values_list("domain__name", flat=True)) <= {
+        mine.name,
+        "site4.example.org",
+    }
