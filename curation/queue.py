@@ -187,7 +187,8 @@ def claim(
         if per_key_field and per_key_limit > 0 and connection.vendor == "postgresql":
             # The same choice as _claim_per_key, in one statement: claims run many times a
             # second, and the ORM's five queries cost ~6 ms of CPU each time.
-            return _claim_per_key_sql(queryset, limit, per_key_field, per_key_limit, lease), lease
+            pks = _claim_per_key_sql(queryset, limit, per_key_field, per_key_limit, lease)
+            return (pks, lease) if pks else ([], None)
         if per_key_field and per_key_limit > 0:
             pks = _claim_per_key(queryset, queued, limit, per_key_field, per_key_limit)
         else:
@@ -223,15 +224,18 @@ def _claim_per_key(queryset, queued, limit: int, field: str, per_key: int) -> li
     # then lock only those (skipping any a concurrent selection holds).
     # Keys already at their limit are left out first, so a long run of one domain at the head
     # of the queue never hides the other domains behind it.
-    full = [key for key, n in busy.items() if n >= per_key]
+    # Rows without a key are not limited.
+    full = [key for key, n in busy.items() if n >= per_key and key is not None]
     window = queued.exclude(**{f"{field}__in": full}) if full else queued
     chosen = []
     for pk, key in window.values_list("pk", field)[: limit * CLAIM_WINDOW_PER_ROW]:
-        if busy[key] < per_key:
+        if key is not None:
+            if busy[key] >= per_key:
+                continue
             busy[key] += 1
-            chosen.append(pk)
-            if len(chosen) == limit:
-                break
+        chosen.append(pk)
+        if len(chosen) == limit:
+            break
     if not chosen:
         return []
     return list(
@@ -263,11 +267,11 @@ def _claim_per_key_sql(queryset, limit: int, field: str, per_key: int, lease) ->
             ORDER BY q.{queued_at}, q.{pk} LIMIT %s
         ), chosen AS (
             SELECT id FROM (
-                SELECT head.id, head.at, COALESCE(busy.n, 0)
+                SELECT head.id, head.at, head.k, COALESCE(busy.n, 0)
                     + row_number() OVER (PARTITION BY head.k ORDER BY head.at, head.id) AS slot
                 FROM head LEFT JOIN busy ON busy.k = head.k
             ) AS ranked
-            WHERE slot <= %s ORDER BY at, id LIMIT %s
+            WHERE (slot <= %s OR k IS NULL) ORDER BY at, id LIMIT %s
         ), locked AS (
             SELECT {pk} FROM {table} WHERE {pk} IN (SELECT id FROM chosen) AND {status} = %s
             FOR UPDATE SKIP LOCKED

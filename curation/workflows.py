@@ -24,7 +24,8 @@ class Workflow:
     # the tick's own thread, returning for each row the fields stored with Complete.
     save: Callable[[list[tuple[Any, Any]]], list[dict[str, Any]]] | None = None
     # The column rows are throttled by (e.g. "domain_id"): at most FETCH_PER_DOMAIN_CONCURRENCY
-    # rows with the same value are Processing at once, across all workers. None: no limit.
+    # rows with the same value are Processing at once, across all workers (a NOT NULL column:
+    # rows without a value are not limited). None: no limit.
     concurrency_field: str | None = None
     # Related objects process() needs, fetched with the claimed rows in one query.
     select_related: tuple[str, ...] = field(default_factory=tuple)

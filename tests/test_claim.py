@@ -45,19 +45,19 @@ def queue_state(seed: int) -> None:
     Page.objects.bulk_create(pages)
 
 
-def portable_choice(queryset, limit: int, per_key: int) -> list:
+def portable_choice(queryset, limit: int, per_key: int, field: str = "domain_id") -> list:
     with transaction.atomic():
         queued = queryset.filter(processing_status=ProcessingStatus.QUEUED).order_by(
             "queued_at", "pk"
         )
-        chosen = queue._claim_per_key(queryset, queued, limit, "domain_id", per_key)
+        chosen = queue._claim_per_key(queryset, queued, limit, field, per_key)
         transaction.set_rollback(True)
     return sorted(chosen)
 
 
-def postgresql_claim(queryset, limit: int, per_key: int) -> list:
+def postgresql_claim(queryset, limit: int, per_key: int, field: str = "domain_id") -> list:
     with transaction.atomic():
-        pks, lease = queue.claim(queryset, limit, per_key_field="domain_id", per_key_limit=per_key)
+        pks, lease = queue.claim(queryset, limit, per_key_field=field, per_key_limit=per_key)
         claimed = Page.objects.filter(pk__in=pks)
         assert all(
             (p.processing_status, p.processing_started_at, p.processing_attempts)
@@ -87,3 +87,22 @@ def test_a_claim_keeps_to_its_queryset():
         mine.name,
         "site4.example.org",
     }
+
+
+def test_rows_without_a_key_are_not_limited(django_user_model):
+    queue_state(6)
+    curator = django_user_model.objects.create(username="curator")
+    queued = Page.objects.filter(processing_status=ProcessingStatus.QUEUED)
+    keyed = list(queued.order_by("queued_at", "pk").values_list("pk", flat=True)[:3])
+    Page.objects.filter(pk__in=keyed).update(curated_by=curator)
+    chosen = postgresql_claim(Page.objects.all(), 10, 1, field="curated_by_id")
+    assert chosen == portable_choice(Page.objects.all(), 10, 1, field="curated_by_id")
+    assert len(chosen) == 10
+    assert len(set(chosen) & set(keyed)) == 1  # the three rows of one key: one slot
+
+
+def test_an_empty_claim_has_no_lease():
+    assert queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2) == (
+        [],
+        None,
+    )
