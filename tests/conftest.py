@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from pages.models import Domain, Page
+from tests.localsite import LocalSite
 
 
 def pytest_configure(config):
@@ -58,3 +59,17 @@ def make_pages(db, domain):
         return Page.objects.bulk_create(pages)
 
     return make
+
+
+@pytest.fixture
+def local_site():
+    """local_site(page) -> a LocalSite serving page(path) on 127.0.0.1, closed after the test."""
+    sites = []
+
+    def start(page):
+        sites.append(LocalSite(page))
+        return sites[-1]
+
+    yield start
+    for site in sites:
+        site.close()

@@ -1,44 +1,18 @@
 """Fetching's sessions: connections shared by a worker's threads, nothing read from ~/.netrc."""
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from pages import fetch
 
-
-class Site(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: one handle() per connection
-
-    def handle(self):
-        with self.server.lock:
-            self.server.connections += 1
-        super().handle()
-
-    def do_GET(self):
-        self.server.authorization.append(self.headers.get("Authorization"))
-        body = b"<html><p>hello</p></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+HELLO = b"<html><p>hello</p></html>"
 
 
 @pytest.fixture
-def site(settings):
+def site(local_site, settings):
     settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    server.daemon_threads = True
-    server.lock, server.connections, server.authorization = threading.Lock(), 0, []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    return local_site(lambda path: HELLO)
 
 
 def on_new_thread(function):
@@ -51,9 +25,8 @@ def on_new_thread(function):
 
 
 def test_threads_fetching_one_site_in_turn_share_one_connection(site):
-    url = f"http://127.0.0.1:{site.server_address[1]}/team"
     for _ in range(6):
-        assert on_new_thread(lambda: fetch.fetch(url)).html == "<html><p>hello</p></html>"
+        assert on_new_thread(lambda: fetch.fetch(site.url("/team"))).html == HELLO.decode()
     assert site.connections == 1
 
 
@@ -65,7 +38,7 @@ def test_credentials_in_netrc_are_never_sent_to_a_crawled_site(
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
     settings.FETCH_PROXIES_FROM_ENV = False
-    on_new_thread(lambda: fetch.fetch(f"http://127.0.0.1:{site.server_address[1]}/"))
+    on_new_thread(lambda: fetch.fetch(site.url()))
     assert site.authorization == [None]
 
 

@@ -1,34 +1,16 @@
 """DNS rebinding: the address check holds for the connection actually made, not a lookup."""
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from pages import fetch
 
 
-class Secret(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"<html>internal admin panel</html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def internal_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Secret)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def internal_server(local_site):
+    """The port of an internal admin panel on 127.0.0.1."""
+    return local_site(lambda path: b"<html>internal admin panel</html>").port
 
 
 @pytest.fixture

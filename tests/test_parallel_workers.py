@@ -2,7 +2,6 @@
 
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -34,40 +33,15 @@ def team_page(i: int) -> bytes:
 
 
 @pytest.fixture
-def website(settings):
+def website(local_site, settings):
     settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
     settings.FETCH_RETRIES = 0
-    hits: Counter = Counter()
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            with lock:
-                hits[self.path] += 1
-            body = team_page(int(self.path.rsplit("/", 1)[1]))
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
+    return local_site(lambda path: team_page(int(path.rsplit("/", 1)[1])))
 
 
 def test_two_workers_fetch_every_page_once_and_store_every_contact_once(website):
-    base, hits = website
     for i in range(PAGES):
-        Page.objects.create(url=f"{base}/team/{i}")
+        Page.objects.create(url=website.url(f"/team/{i}"))
     set_curation_status(Page.objects.all(), "Selected", kick=False)
     results = []
     start = threading.Barrier(2)
@@ -91,7 +65,7 @@ def test_two_workers_fetch_every_page_once_and_store_every_contact_once(website)
     assert all(result.ran for result in results)
     assert sum(result.completed for result in results) == PAGES
     assert all(result.completed for result in results)  # both workers took a share
-    assert hits == Counter({f"/team/{i}": 1 for i in range(PAGES)})
+    assert website.hits == Counter({f"/team/{i}": 1 for i in range(PAGES)})
     assert Counter(Page.objects.values_list("processing_status", flat=True)) == {
         ProcessingStatus.COMPLETE: PAGES
     }
