@@ -248,29 +248,49 @@ class _CheckedAdapter(HTTPAdapter):
 # --- The session and the request loop -------------------------------------------------------
 
 _local = threading.local()
-_shared: dict[int, HTTPAdapter] = {}  # process id -> the adapter its threads share
+_shared: HTTPAdapter | None = None  # this process's adapter, shared by its threads
 _shared_lock = threading.Lock()
+
+
+def _forget_shared_adapter() -> None:
+    """In a forked child: the parent's sockets are not ours, and its lock may have been held."""
+    global _shared, _shared_lock
+    _shared, _shared_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_shared_adapter)
 
 
 def _adapter() -> HTTPAdapter:
     """This process's connection pools, shared by its threads: a connection one thread opened to
-    a site serves whichever thread fetches that site next (urllib3's pools are thread-safe).
-    A new one after a fork, so no socket is shared between processes."""
-    pid = os.getpid()
+    a site serves whichever thread fetches that site next (urllib3's pools are thread-safe)."""
+    global _shared
     with _shared_lock:
-        if pid not in _shared:
-            _shared.clear()
-            # A pool per site for the sites of the last few batches; a few connections per site
-            # (the per-domain limit keeps concurrent fetches of one site at 2 by default).
-            _shared[pid] = _CheckedAdapter(pool_connections=256, pool_maxsize=8, max_retries=0)
-        return _shared[pid]
+        if _shared is None:
+            # A pool per site for the sites of the last few batches. Each keeps as many
+            # connections as were in use at once: two per site under the per-domain limit, but
+            # every thread at once for ScraperAPI's one host.
+            _shared = _CheckedAdapter(
+                pool_connections=256, pool_maxsize=max(8, settings.CURATION_THREADS), max_retries=0
+            )
+        return _shared
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """Stops requests from looking up ~/.netrc for each URL: an operator's credentials are
+    never sent to a crawled site."""
+
+    def __call__(self, request):
+        return request
 
 
 def _session() -> requests.Session:
-    """This thread's session (its cookies are its own), on the process's shared adapter."""
+    """This thread's session (its cookies are its own), on the process's shared adapter; a new
+    one after a fork."""
     adapter = _adapter()
     if getattr(_local, "adapter", None) is not adapter:
         s = requests.Session()
+        s.auth = _NoCredentials()
         # Without proxies, nothing in the environment needs reading again on every request.
         s.trust_env = settings.FETCH_PROXIES_FROM_ENV
         if settings.FETCH_CA_BUNDLE:
