@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -255,7 +256,10 @@ def _claim_per_key_sql(queryset, limit: int, field: str, per_key: int, lease) ->
     table, pk = qn(meta.db_table), qn(meta.pk.column)
     key = qn(meta.get_field(field).column)
     status, queued_at = qn("processing_status"), qn("queued_at")
-    scope, scope_params = _where_of(queryset)
+    where = _where_of(queryset)
+    if where is None:
+        return []
+    scope, scope_params = where
     sql = f"""
         WITH busy AS (
             SELECT {key} AS k, count(*) AS n FROM {table} WHERE {status} = %s GROUP BY {key}
@@ -299,11 +303,15 @@ def _claim_per_key_sql(queryset, limit: int, field: str, per_key: int, lease) ->
         return [row[0] for row in cursor.fetchall()]
 
 
-def _where_of(queryset) -> tuple[str, list[Any]]:
-    """The WHERE clause of `queryset` (a workflow's rows; usually all of them) for the alias q."""
+def _where_of(queryset) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of `queryset` (a workflow's rows; usually all of them) for the alias q;
+    None when the queryset can match nothing."""
     if not queryset.query.where:
         return "TRUE", []
-    inner, params = queryset.values("pk").query.sql_with_params()
+    try:
+        inner, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
     return f"q.{connection.ops.quote_name(queryset.model._meta.pk.column)} IN ({inner})", list(
         params
     )

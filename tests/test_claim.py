@@ -106,3 +106,16 @@ def test_an_empty_claim_has_no_lease():
         [],
         None,
     )
+
+
+def test_a_claim_on_a_queryset_that_matches_nothing_takes_nothing():
+    queue_state(7)
+    for scope in (Page.objects.none(), Page.objects.filter(pk__in=[])):
+        assert postgresql_claim(scope, 10, 2) == portable_choice(scope, 10, 2) == []
+
+
+def test_a_claim_on_an_ordered_distinct_queryset():
+    queue_state(8)
+    scope = Page.objects.filter(domain__name__startswith="site1").order_by("-url")
+    # The portable claim cannot lock a DISTINCT queryset; the one statement can.
+    assert postgresql_claim(scope.distinct(), 10, 2) == portable_choice(scope, 10, 2)

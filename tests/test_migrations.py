@@ -14,3 +14,12 @@ def test_queue_index_is_partial_on_queued_rows():
     index = next(i for i in Page._meta.indexes if i.name == "pages_page_queue")
     assert index.condition is not None
     assert "Queued" in str(index.condition)
+
+
+@pytest.mark.django_db
+def test_the_queue_index_in_the_database_is_queued_at_then_id():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "pages_page")
+    assert constraints["pages_page_queue"]["columns"] == ["queued_at", "id"]

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from curation import queue, runner
@@ -341,3 +341,57 @@ def test_at_the_end_of_its_budget_a_tick_gives_back_rows_it_has_not_started():
             "processing_attempts", flat=True
         )
     ) == {0}
+
+
+def test_a_claim_waits_for_a_concurrent_claim_and_counts_its_rows():
+    """Two claims under the per-domain limit of 2, forced to overlap. While A's claim is
+    uncommitted, a selection that began earlier commits two pages queued ahead of A's. B must
+    wait for A and count A's rows; otherwise it takes those two as well: four at once."""
+    queue_pages(4, domains=1)
+    r1, r2, *_ = Page.objects.order_by("queued_at", "pk").values_list("pk", flat=True)
+    domain = Page.objects.get(pk=r1).domain
+    early = [Page.objects.create(url=f"https://{domain.name}/early{i}").pk for i in range(2)]
+    steps = {name: threading.Event() for name in ("selecting", "commit_s", "claimed", "commit_a")}
+    got = {}
+
+    def claim() -> list:
+        pks = queue.claim(Page.objects.all(), 10, per_key_field="domain_id", per_key_limit=2)[0]
+        return sorted(pks)
+
+    def selection() -> None:  # began before the others were queued; commits after A claimed
+        with transaction.atomic():
+            Page.objects.filter(pk__in=early).update(
+                curation_status=CurationStatus.SELECTED,
+                processing_status=ProcessingStatus.QUEUED,
+                queued_at=timezone.now() - timedelta(hours=1),
+            )
+            steps["selecting"].set()
+            steps["commit_s"].wait(10)
+        connection.close()
+
+    def worker_a() -> None:
+        steps["selecting"].wait(10)
+        with transaction.atomic():
+            got["a"] = claim()
+            steps["claimed"].set()
+            steps["commit_a"].wait(10)
+        connection.close()
+
+    def worker_b() -> None:
+        got["b"] = claim()
+        connection.close()
+
+    s, a = threading.Thread(target=selection), threading.Thread(target=worker_a)
+    s.start()
+    a.start()
+    steps["claimed"].wait(10)
+    steps["commit_s"].set()
+    s.join()
+    b = threading.Thread(target=worker_b)
+    b.start()
+    time.sleep(0.3)  # B reaches its claim while A's is uncommitted
+    steps["commit_a"].set()
+    a.join()
+    b.join()
+    assert got == {"a": sorted([r1, r2]), "b": []}
+    assert Page.objects.filter(processing_status=ProcessingStatus.PROCESSING).count() == 2
