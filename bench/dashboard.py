@@ -81,13 +81,14 @@ def setup() -> None:
 def generate(pages: int, contacts: int) -> None:
     from django.db import connection
 
-    from pages.models import Domain
+    from bench.db import empty
+    from contacts.models import Contact
+    from pages.models import Domain, Page
 
     domains = max(pages // 100, 1)
     reasons = "ARRAY[" + ",".join(f"$r${r}$r$" for r in REASONS) + "]"
     started = time.monotonic()
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE contacts_contact, pages_page, pages_domain CASCADE")
+    empty(Contact, Page, Domain)
     # Domains through the ORM (few, and their columns change more often than pages'), with
     # the ids the pages' SQL computes: md5('domain' || d)::uuid.
     Domain.objects.bulk_create(

@@ -7,7 +7,7 @@ process), creates the pages, selects them all with the function the API and admi
 the real worker (`manage.py qcluster`) drain the queue, and prints throughput, latency from
 selection to Complete, duplicate fetches and errors. Then measures one page selected on an
 idle worker, and a plain `requests` loop over the same site for reference.
-Uses its own database (DATABASE_URL, default .../scrapersky_bench): its pages are deleted.
+Uses its own database (DATABASE_URL, default .../scrapersky_bench): its tables are emptied.
 """
 
 import argparse
@@ -109,6 +109,7 @@ def main() -> None:
     from django.db.models import Count, Max
     from django_q.models import OrmQ, Task
 
+    from bench.db import empty
     from bench.sitegen import SiteServer, serve_forever
     from contacts.models import Contact
     from curation.queue import set_curation_status
@@ -134,11 +135,7 @@ def main() -> None:
         reference = reference_loop(urls)
         print(f"reference: plain requests loop, 32 threads, fetch only: {reference:,.0f} pages/min")
 
-    Contact.objects.all().delete()
-    Page.objects.all().delete()
-    Domain.objects.all().delete()
-    OrmQ.objects.all().delete()
-    Task.objects.all().delete()
+    empty(Contact, Page, Domain, OrmQ, Task)
     domains = Domain.for_hosts({server.address(s) for s in range(args.sites)})
     Page.objects.bulk_create(
         [Page(url=u, domain=domains[u.split("/")[2].split(":")[0]]) for u in urls],

@@ -8,7 +8,7 @@ products and blog posts without), every response delayed by the latency. Request
 every site with `contacts.scan.request_scan` (what the API and admin call), lets `manage.py
 qcluster` run them, and prints sites per minute, scan durations, pages fetched twice, and
 whether every email on the sites was found.
-Uses its own database (DATABASE_URL, default .../scrapersky_scanbench): its rows are deleted.
+Uses its own database (DATABASE_URL, default .../scrapersky_scanbench): its tables are emptied.
 """
 
 import argparse
@@ -191,6 +191,7 @@ def main() -> None:
     from django_q.models import OrmQ, Task
     from django_q.tasks import async_task, result
 
+    from bench.db import empty
     from contacts.models import Contact, ScanJob
     from contacts.scan import request_scan
     from pages.models import Domain
@@ -212,9 +213,7 @@ def main() -> None:
         f"{settings.FETCH_PER_DOMAIN_CONCURRENCY}"
     )
 
-    Domain.objects.all().delete()  # pages, contacts and scan jobs go with their domains
-    OrmQ.objects.all().delete()
-    Task.objects.all().delete()
+    empty(Domain, OrmQ, Task)  # pages, contacts and scan jobs go with their domains
     domains = Domain.for_hosts(set(expected))
 
     worker = subprocess.Popen(
