@@ -6,6 +6,7 @@ per concurrency key (the page's domain). Fetching and parsing run outside any tr
 each row ends with a compare-and-swap UPDATE under its lease.
 """
 
+import gc
 import logging
 import socket
 import threading
@@ -120,10 +121,42 @@ def drain(
     """Claim and process rows until the queue is empty or the deadline has passed."""
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"tick-{workflow.name}")
     try:
-        _drain_on(pool, workflow, result, deadline, batch_size, threads, per_key)
+        with garbage_collection_for_draining():
+            _drain_on(pool, workflow, result, deadline, batch_size, threads, per_key)
     finally:
         close_thread_connections(pool, threads)
         pool.shutdown()
+
+
+# Young objects collected after this many allocations instead of Python's 700 while draining.
+DRAINING_GC_THRESHOLD = 10_000
+_gc_lock = threading.Lock()
+_gc_draining = 0  # drains running in this process
+_gc_threshold: tuple[int, ...] = ()
+
+
+@contextmanager
+def garbage_collection_for_draining() -> Iterator[None]:
+    """While a drain runs, the objects that existed before it (modules, settings, caches: most of
+    a worker's heap) are left out of garbage collection, and young objects are collected less
+    often. Parsing threads allocate fast, and each collection walked the whole heap again:
+    1.2 ms of every page's ~7 ms of CPU, 0.2 ms this way. Both are undone when the last drain
+    of the process ends; objects frozen meanwhile are collected after that, as usual."""
+    global _gc_draining, _gc_threshold
+    with _gc_lock:
+        if not _gc_draining:
+            _gc_threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(DRAINING_GC_THRESHOLD, *_gc_threshold[1:])
+        _gc_draining += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_draining -= 1
+            if not _gc_draining:
+                gc.set_threshold(*_gc_threshold)
+                gc.unfreeze()
 
 
 def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:

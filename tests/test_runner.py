@@ -1,5 +1,6 @@
 """The generic runner: claims, leases, concurrency limits, recovery (SPEC section 3)."""
 
+import gc
 import threading
 import time
 from collections import Counter
@@ -395,3 +396,30 @@ def test_a_claim_waits_for_a_concurrent_claim_and_counts_its_rows():
     b.join()
     assert got == {"a": sorted([r1, r2]), "b": []}
     assert Page.objects.filter(processing_status=ProcessingStatus.PROCESSING).count() == 2
+
+
+def test_while_draining_the_heap_it_found_is_left_out_of_garbage_collection():
+    queue_pages(20, domains=4)
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+
+    def process(page):
+        seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
+        time.sleep(0.01)
+        return {}
+
+    workflow = workflow_for(process)
+
+    def run():
+        runner.tick(workflow, threads=4, budget_seconds=30, max_instances=2)
+        connection.close()
+
+    ticks = [threading.Thread(target=run) for _ in range(2)]
+    for tick in ticks:
+        tick.start()
+    for tick in ticks:
+        tick.join()
+    assert len(seen) == 20
+    assert all(count > frozen and gen0 == runner.DRAINING_GC_THRESHOLD for count, gen0 in seen)
+    # Undone once the last of the two drains ended, whichever order they ended in.
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
