@@ -3,12 +3,12 @@
 import threading
 
 import pytest
-from django.db import connection
 from django_q.models import OrmQ
 
 from curation.models import CurationStatus, ProcessingStatus
 from curation.queue import set_curation_status
 from pages.models import Page
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -129,23 +129,13 @@ def test_two_concurrent_selections_never_double_queue(domain):
         [Page(url=f"https://{domain.name}/c{i}", domain=domain) for i in range(200)]
     )
     barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = []
 
     def select():
-        try:
-            barrier.wait()
-            results.append(set_curation_status(Page.objects.all(), SELECTED))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        results.append(set_curation_status(Page.objects.all(), SELECTED))
 
-    threads = [threading.Thread(target=select) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    run_concurrently(select, select)
     assert sorted(r.queued for r in results) == [0, 200]
     assert Page.objects.filter(processing_status=QUEUED).count() == 200
 
@@ -160,13 +150,8 @@ def test_concurrent_select_and_reject_leave_a_consistent_state(domain):
     def run(status):
         barrier.wait()
         set_curation_status(Page.objects.all(), status)
-        connection.close()
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in (SELECTED, CurationStatus.REJECTED)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(lambda: run(SELECTED), lambda: run(CurationStatus.REJECTED))
     pairs = set(Page.objects.values_list("curation_status", "processing_status"))
     # Whichever ran last won for every row: no row is Rejected-but-Queued or Selected-not-queued.
     assert pairs in ({(SELECTED, QUEUED)}, {(CurationStatus.REJECTED, None)})

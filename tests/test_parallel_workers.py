@@ -4,7 +4,6 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from contacts.models import Contact
 from contacts.workflow import page_extraction
@@ -12,6 +11,7 @@ from curation import runner
 from curation.models import ProcessingStatus
 from curation.queue import set_curation_status
 from pages.models import Page
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,13 +54,8 @@ def test_two_workers_fetch_every_page_once_and_store_every_contact_once(website)
                 page_extraction, budget_seconds=60, threads=8, per_key=PAGES, max_instances=2
             )
         )
-        connection.close()
 
-    workers = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    run_concurrently(worker, worker)
 
     assert all(result.ran for result in results)
     assert sum(result.completed for result in results) == PAGES

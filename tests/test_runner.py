@@ -15,6 +15,7 @@ from curation.models import CurationStatus, ProcessingStatus, WorkerHeartbeat
 from curation.queue import set_curation_status
 from curation.workflows import ProcessingFailed, Workflow
 from pages.models import Domain, Page
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,13 +94,8 @@ def test_two_runners_in_parallel_process_every_page_exactly_once():
         results.append(
             runner.tick(workflow, batch_size=10, threads=8, budget_seconds=60, max_instances=2)
         )
-        connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(run, run)
     assert all(r.ran for r in results)
     assert sum(r.completed for r in results) == 200
     assert len(recorder.calls) == 200
@@ -122,13 +118,8 @@ def test_per_domain_limit_holds_across_runners():
 
     def run():
         runner.tick(workflow, threads=8, per_key=2, budget_seconds=30, max_instances=2)
-        connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(run, run)
     assert counts() == {ProcessingStatus.COMPLETE: 40}
     assert set(recorder.calls.values()) == {1}
     assert max(recorder.peak.values()) == 2  # two processes, still two per domain
@@ -412,13 +403,8 @@ def test_while_draining_the_heap_it_found_is_left_out_of_garbage_collection():
 
     def run():
         runner.tick(workflow, threads=4, budget_seconds=30, max_instances=2)
-        connection.close()
 
-    ticks = [threading.Thread(target=run) for _ in range(2)]
-    for tick in ticks:
-        tick.start()
-    for tick in ticks:
-        tick.join()
+    run_concurrently(run, run)
     assert len(seen) == 20
     assert all(count > frozen and gen0 == runner.DRAINING_GC_THRESHOLD for count, gen0 in seen)
     # Undone once the last of the two drains ended, whichever order they ended in.

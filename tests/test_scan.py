@@ -14,6 +14,7 @@ from contacts import scan
 from contacts.models import Contact, ScanJob
 from contacts.scan import cancel_scan, request_scan, run_scan
 from pages.models import Domain, Page
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -306,22 +307,12 @@ def test_two_concurrent_requests_make_one_job(domain, monkeypatch):
         both_checked.wait()  # both requests look for an active job at the same moment
 
     monkeypatch.setattr(scan, "reap_stale_scans", in_step)
-    results, errors = [], []
+    results = []
 
     def ask():
-        try:
-            results.append(request_scan(Domain.objects.get(pk=domain.pk)))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        results.append(request_scan(Domain.objects.get(pk=domain.pk)))
 
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
-    assert not errors
+    run_concurrently(ask, ask, timeout=20)
     assert ScanJob.objects.count() == 1
     assert {job.pk for job, _ in results} == {ScanJob.objects.get().pk}
     assert sorted(created for _, created in results) == [False, True]

@@ -4,11 +4,11 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 
 from contacts.models import Contact
 from contacts.store import store_contacts, store_contacts_many
 from pages.models import Domain, Page
+from tests.concurrency import run_concurrently
 
 
 @dataclass
@@ -71,17 +71,11 @@ def test_two_workers_storing_the_same_contacts_never_deadlock():
         except Exception as exc:  # a deadlock would surface here
             errors.append(exc)
             barrier.abort()
-        finally:
-            connection.close()
 
     barrier = threading.Barrier(2)
-    threads = [
-        threading.Thread(target=worker, args=(pages[0], shared, barrier)),
-        threading.Thread(target=worker, args=(pages[1], shared[::-1], barrier)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_concurrently(
+        lambda: worker(pages[0], shared, barrier),
+        lambda: worker(pages[1], shared[::-1], barrier),
+    )
     assert errors == []
     assert Contact.objects.count() == 300
