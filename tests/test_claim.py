@@ -19,28 +19,25 @@ def queue_state(seed: int) -> None:
     rnd = random.Random(seed)
     domains = Domain.objects.bulk_create([Domain(name=f"site{d}.example.org") for d in range(40)])
     start = timezone.now() - timedelta(hours=1)
+
+    def page(domain, path: str, status: str, **fields) -> Page:
+        return Page(
+            url=f"https://{domain.name}/{path}",
+            domain=domain,
+            curation_status=CurationStatus.SELECTED,
+            processing_status=status,
+            **fields,
+        )
+
     pages = []
     for i in range(600):
         domain = rnd.choice(domains[:10] if rnd.random() < 0.5 else domains)  # some sites big
-        pages.append(
-            Page(
-                url=f"https://{domain.name}/p{i}",
-                domain=domain,
-                curation_status=CurationStatus.SELECTED,
-                processing_status=ProcessingStatus.QUEUED,
-                queued_at=start + timedelta(seconds=rnd.randrange(60)),
-            )
-        )
+        queued_at = start + timedelta(seconds=rnd.randrange(60))
+        pages.append(page(domain, f"p{i}", ProcessingStatus.QUEUED, queued_at=queued_at))
     for domain in domains:
         for n in range(rnd.randrange(4)):
             pages.append(
-                Page(
-                    url=f"https://{domain.name}/busy{n}",
-                    domain=domain,
-                    curation_status=CurationStatus.SELECTED,
-                    processing_status=ProcessingStatus.PROCESSING,
-                    processing_started_at=start,
-                )
+                page(domain, f"busy{n}", ProcessingStatus.PROCESSING, processing_started_at=start)
             )
     Page.objects.bulk_create(pages)
 
