@@ -183,14 +183,15 @@ def claim(
     if limit <= 0:
         return [], None
     lease = timezone.now()
+    per_key = bool(per_key_field) and per_key_limit > 0
     with transaction.atomic():
-        queued = queryset.filter(processing_status=QUEUED).order_by("queued_at", "pk")
-        if per_key_field and per_key_limit > 0 and connection.vendor == "postgresql":
+        if per_key and connection.vendor == "postgresql":
             # The same choice as _claim_per_key, in one statement: claims run many times a
             # second, and the ORM's five queries cost ~6 ms of CPU each time.
             pks = _claim_per_key_sql(queryset, limit, per_key_field, per_key_limit, lease)
             return (pks, lease) if pks else ([], None)
-        if per_key_field and per_key_limit > 0:
+        queued = queryset.filter(processing_status=QUEUED).order_by("queued_at", "pk")
+        if per_key:
             pks = _claim_per_key(queryset, queued, limit, per_key_field, per_key_limit)
         else:
             pks = list(
